@@ -1,0 +1,42 @@
+/**
+ * The `ringstore` command: `ringstore <daemon or tool> [options]`. Each subcommand lives in its
+ * own module and exports `main(argv)`; this file only dispatches, so starting one daemon loads
+ * only that daemon's code.
+ */
+import { ConfigError } from './common/config.js'
+
+type Main = (argv: string[]) => Promise<void>
+
+const commands: Record<string, { summary: string, load: () => Promise<{ main: Main }> }> = {
+}
+
+function usage (): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`)
+  return `usage: ringstore <command> [--config FILE] [options]\n\ncommands:\n${lines.join('\n')}\n`
+}
+
+async function run (argv: string[]): Promise<void> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage())
+    return
+  }
+  const command = commands[name]
+  if (command === undefined) {
+    process.stderr.write(`ringstore: unknown command '${name}'\n\n${usage()}`)
+    process.exitCode = 2
+    return
+  }
+  const { main } = await command.load()
+  await main(rest)
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`ringstore: configuration error: ${err.message}\n`)
+    process.exitCode = 2
+  } else {
+    process.stderr.write(`ringstore: ${(err as Error).stack ?? String(err)}\n`)
+    process.exitCode = 1
+  }
+})
