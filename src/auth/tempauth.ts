@@ -1,0 +1,97 @@
+/**
+ * tempauth: users, keys and groups from config, as a Swift all-in-one's. `test:tester` with
+ * groups [`.admin`] owns account `AUTH_test`; `.reseller_admin` reaches every account.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto'
+import { readSection, ConfigError, type SectionSchema } from '../common/config.js'
+import type { Identity } from './types.js'
+import { issueToken, verifyToken } from './token.js'
+
+export interface TempAuthUser {
+  /** `account:user` */
+  user: string
+  key: string
+  groups?: string[]
+}
+
+export interface AuthConfig {
+  reseller_prefix: string
+  /** Seconds a token lives. */
+  token_life: number
+  /** HMAC key every proxy of the cluster shares, so their tokens are interchangeable. */
+  token_secret: string
+  users: TempAuthUser[]
+}
+
+const schema: SectionSchema = {
+  reseller_prefix: { type: 'string', default: 'AUTH_' },
+  token_life: { type: 'number', default: 86400, min: 1 },
+  token_secret: { type: 'string' },
+  users: { type: 'array', default: [] }
+}
+
+export function readAuthSection (raw: unknown): AuthConfig {
+  const auth = readSection<AuthConfig>(raw, 'auth', schema)
+  if (auth.token_secret.length < 16) throw new ConfigError('auth.token_secret: must be at least 16 characters')
+  auth.users.forEach((u, i) => {
+    if (typeof u?.user !== 'string' || !/^[^:]+:[^:]+$/.test(u.user)) throw new ConfigError(`auth.users[${i}].user: expected "account:user"`)
+    if (typeof u.key !== 'string' || u.key === '') throw new ConfigError(`auth.users[${i}].key: expected a non-empty string`)
+    if (u.groups !== undefined && (!Array.isArray(u.groups) || !u.groups.every((g) => typeof g === 'string'))) {
+      throw new ConfigError(`auth.users[${i}].groups: expected a list of strings`)
+    }
+  })
+  return auth
+}
+
+/** Constant-time comparison of secrets of any length (hashing first equalises the lengths). */
+function sameSecret (a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
+}
+
+export class TempAuth {
+  private readonly users = new Map<string, TempAuthUser>()
+
+  constructor (private readonly config: AuthConfig) {
+    for (const u of config.users) this.users.set(u.user, u)
+  }
+
+  get resellerPrefix (): string {
+    return this.config.reseller_prefix
+  }
+
+  identityOf (user: string): Identity | undefined {
+    const entry = this.users.get(user)
+    if (entry === undefined) return undefined
+    const [accountName] = user.split(':')
+    const groups = entry.groups ?? []
+    return {
+      user,
+      account: this.config.reseller_prefix + accountName,
+      groups: [user, accountName, ...groups],
+      owner: groups.includes('.admin'),
+      resellerAdmin: groups.includes('.reseller_admin'),
+      via: 'tempauth'
+    }
+  }
+
+  /** The key of a user, for S3 signature checks; undefined for an unknown user. */
+  keyOf (user: string): string | undefined {
+    return this.users.get(user)?.key
+  }
+
+  /** Checks user and key; returns a fresh token and the identity, or undefined. */
+  login (user: string, key: string): { token: string, expires: number, identity: Identity } | undefined {
+    const entry = this.users.get(user)
+    // Compare even for an unknown user, so timing does not tell which users exist.
+    const ok = sameSecret(entry?.key ?? '\u0000no-such-user', key) && entry !== undefined
+    if (!ok) return undefined
+    const identity = this.identityOf(user)
+    if (identity === undefined) return undefined
+    return { ...issueToken(this.config.token_secret, user, this.config.token_life), identity }
+  }
+
+  fromToken (token: string): Identity | undefined {
+    const claims = verifyToken(this.config.token_secret, token)
+    return claims === undefined ? undefined : this.identityOf(claims.u)
+  }
+}

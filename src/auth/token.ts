@@ -1,0 +1,50 @@
+/**
+ * Self-contained auth tokens: `AUTH_tk` + base64url(JSON claims) + `.` + HMAC-SHA256 over the
+ * claims with the cluster's token secret. Any proxy holding the secret verifies a token issued by
+ * any other, with no shared cache; a token carries its expiry, and rotating the secret revokes
+ * every token at once.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+
+export const TOKEN_PREFIX = 'AUTH_tk'
+
+export interface TokenClaims {
+  /** user, e.g. `test:tester` */
+  u: string
+  /** expiry, seconds since the epoch */
+  e: number
+  /** random nonce, so two tokens issued in the same second differ */
+  n: string
+}
+
+function sign (secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(payload).digest()
+}
+
+export function issueToken (secret: string, user: string, lifetimeSeconds: number): { token: string, expires: number } {
+  const expires = Math.floor(Date.now() / 1000) + lifetimeSeconds
+  const claims: TokenClaims = { u: user, e: expires, n: randomBytes(9).toString('base64url') }
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url')
+  return { token: `${TOKEN_PREFIX}${payload}.${sign(secret, payload).toString('base64url')}`, expires }
+}
+
+/** The claims of a genuine, unexpired token; undefined for anything else. */
+export function verifyToken (secret: string, token: string): TokenClaims | undefined {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 1024) return undefined
+  const body = token.slice(TOKEN_PREFIX.length)
+  const dot = body.indexOf('.')
+  if (dot < 0) return undefined
+  const payload = body.slice(0, dot)
+  const given = Buffer.from(body.slice(dot + 1), 'base64url')
+  const expected = sign(secret, payload)
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
+  let claims: TokenClaims
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims
+  } catch {
+    return undefined
+  }
+  if (typeof claims.u !== 'string' || typeof claims.e !== 'number') return undefined
+  if (claims.e <= Date.now() / 1000) return undefined
+  return claims
+}

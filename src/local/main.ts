@@ -1,0 +1,75 @@
+/**
+ * `ringstore local` (what `npm start` runs): a whole cluster on this machine. Builds the rings
+ * and configs under the data directory on first start (2 regions x 2 zones, four storage nodes,
+ * 3 replicas), starts every daemon, prints how to reach it, and stops them all on Ctrl-C.
+ */
+import { resolve, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { prepareLayout, type LocalLayout } from './layout.js'
+import { Supervisor, type DaemonSpec } from './supervisor.js'
+
+function daemons (layout: LocalLayout): DaemonSpec[] {
+  return [
+    ...layout.nodes.map((n) => ({ name: `objectd-${n.name}`, args: ['objectd', '--config', n.config] })),
+    { name: 'proxy', args: ['proxy', '--config', layout.proxyConfig] }
+  ]
+}
+
+async function waitHealthy (url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status === 200) return
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`)
+}
+
+function banner (layout: LocalLayout): string {
+  const url = `http://127.0.0.1:${layout.proxyPort}`
+  return `
+Ringstore is running: ${url}  (data in ${layout.dataDir}, logs in ${join(layout.dataDir, 'logs')})
+
+Credentials (Swift tempauth v1.0 at ${url}/auth/v1.0; S3 access key = user, secret = key):
+  test:tester / testing      admin of AUTH_test
+  test:tester2 / testing2    admin of AUTH_test
+  test:tester3 / testing3    non-admin user of AUTH_test
+  test2:tester2 / testing2   admin of AUTH_test2
+  test5:tester5 / testing5   service user
+  admin:admin / admin        reseller admin
+
+swift CLI:
+  swift -A ${url}/auth/v1.0 -U test:tester -K testing upload mycontainer README.md
+  swift -A ${url}/auth/v1.0 -U test:tester -K testing list mycontainer
+rclone (swift backend):
+  rclone lsf --swift-auth ${url}/auth/v1.0 --swift-user test:tester --swift-key testing :swift:mycontainer
+aws CLI (S3 API):
+  AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url ${url} s3 ls s3://mycontainer
+
+Ctrl-C stops every process.
+`
+}
+
+export async function main (argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string', short: 'p' }, data: { type: 'string', short: 'd' } }
+  })
+  const port = Number(values.port ?? process.env.RINGSTORE_PORT ?? 8080)
+  if (!Number.isInteger(port) || port < 1 || port > 65530) throw new Error(`--port: expected a port number, got ${values.port}`)
+  const dataDir = resolve(values.data ?? process.env.RINGSTORE_DATA ?? './data')
+  const layout = await prepareLayout({ dataDir, proxyPort: port })
+  const supervisor = new Supervisor(join(dataDir, 'logs'))
+  const stop = async (): Promise<void> => {
+    process.stdout.write('\nstopping...\n')
+    await supervisor.stopAll()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => { void stop() })
+  process.once('SIGTERM', () => { void stop() })
+  for (const spec of daemons(layout)) await supervisor.start(spec)
+  for (const node of layout.nodes) await waitHealthy(`http://127.0.0.1:${node.port}/healthcheck`)
+  await waitHealthy(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)
+  process.stdout.write(banner(layout))
+}

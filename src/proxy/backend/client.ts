@@ -1,0 +1,97 @@
+/**
+ * The proxy's HTTP client for storage nodes: one undici Agent with keep-alive connections to
+ * every node, Swift-style timeouts (conn_timeout to connect, node_timeout for headers and for
+ * each body chunk), and error accounting in NodeHealth.
+ */
+import { Agent, type Dispatcher } from 'undici'
+import type { Readable } from 'node:stream'
+import type { Device } from '../../ring/index.js'
+import { NodeHealth } from './health.js'
+
+export interface BackendOptions {
+  connTimeoutMs: number
+  nodeTimeoutMs: number
+  errorLimit: number
+  errorIntervalMs: number
+}
+
+export interface BackendResponse {
+  status: number
+  headers: Record<string, string>
+  body: Dispatcher.ResponseData['body']
+  node: Device
+}
+
+export type BackendHeaders = Record<string, string>
+
+/** Percent-encodes a name for a backend path; an object name keeps its slashes. */
+export function encodeName (name: string, keepSlashes = false): string {
+  const encoded = encodeURIComponent(name)
+  return keepSlashes ? encoded.replaceAll('%2F', '/') : encoded
+}
+
+/** `/{device}/{part}/{account}[/{container}[/{object}]]` on a node. */
+export function backendPath (node: Device, part: number, account: string, container?: string, object?: string): string {
+  let path = `/${encodeName(node.device)}/${part}/${encodeName(account)}`
+  if (container !== undefined) path += `/${encodeName(container)}`
+  if (object !== undefined) path += `/${encodeName(object, true)}`
+  return path
+}
+
+function flattenHeaders (raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(raw)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v
+  }
+  return out
+}
+
+export class BackendClient {
+  readonly health: NodeHealth
+  private readonly agent: Agent
+
+  constructor (opts: BackendOptions) {
+    this.health = new NodeHealth(opts.errorLimit, opts.errorIntervalMs)
+    this.agent = new Agent({
+      connect: { timeout: opts.connTimeoutMs },
+      keepAliveTimeout: 30_000,
+      connections: 128,
+      headersTimeout: opts.nodeTimeoutMs,
+      bodyTimeout: opts.nodeTimeoutMs
+    })
+  }
+
+  /**
+   * One request to one node. Network errors and timeouts count against the node and are
+   * rethrown; the caller decides whether to try another node.
+   */
+  async request (node: Device, method: Dispatcher.HttpMethod, path: string, headers: BackendHeaders,
+    body?: Readable | Buffer | string, signal?: AbortSignal): Promise<BackendResponse> {
+    try {
+      const res = await this.agent.request({
+        origin: `http://${node.ip}:${node.port}`,
+        path,
+        method,
+        headers,
+        body: body ?? null,
+        signal
+      })
+      if (res.statusCode === 507 || res.statusCode >= 500) this.health.recordError(node)
+      return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body, node }
+    } catch (err) {
+      this.health.recordError(node)
+      throw err
+    }
+  }
+
+  async close (): Promise<void> {
+    await this.agent.close()
+  }
+}
+
+/** Reads and discards a response body so its connection goes back to the pool. */
+export async function drain (res: BackendResponse): Promise<void> {
+  try {
+    await res.body.dump()
+  } catch {}
+}

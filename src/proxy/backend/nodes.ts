@@ -1,0 +1,59 @@
+/**
+ * Which storage nodes a request tries, and in what order: the partition's primaries, nearest
+ * first (the proxy's region, then its zone), then handoffs from the ring. Error-limited nodes go
+ * last rather than away, so a request still has somewhere to go when every node has erred.
+ */
+import type { Device, Ring } from '../../ring/index.js'
+import type { NodeHealth } from './health.js'
+
+export interface Locality {
+  region: number
+  zone: number
+  sorting: 'affinity' | 'shuffle'
+}
+
+function proximity (node: Device, here: Locality): number {
+  if (node.region !== here.region) return 2
+  return node.zone === here.zone ? 0 : 1
+}
+
+function shuffle<T> (items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    const tmp = items[i]
+    items[i] = items[j]
+    items[j] = tmp
+  }
+  return items
+}
+
+/** Primaries in the order reads should try them. */
+export function orderForRead (primaries: readonly Device[], here: Locality, health: NodeHealth): Device[] {
+  const nodes = [...primaries]
+  if (here.sorting === 'shuffle') shuffle(nodes)
+  else nodes.sort((a, b) => proximity(a, here) - proximity(b, here))
+  const healthy = nodes.filter((n) => !health.isLimited(n))
+  return healthy.length === nodes.length ? healthy : [...healthy, ...nodes.filter((n) => health.isLimited(n))]
+}
+
+/** Up to `max` handoffs for a partition, healthy ones first. */
+export function handoffs (ring: Ring, part: number, max: number, health: NodeHealth): Device[] {
+  const healthy: Device[] = []
+  const limited: Device[] = []
+  for (const node of ring.getMoreNodes(part)) {
+    if (healthy.length >= max) break
+    if (health.isLimited(node)) limited.push(node)
+    else healthy.push(node)
+  }
+  return [...healthy, ...limited].slice(0, max)
+}
+
+/** Every node a read may try: ordered primaries, then as many handoffs as there are replicas. */
+export function readNodes (ring: Ring, part: number, primaries: readonly Device[], here: Locality, health: NodeHealth): Device[] {
+  return [...orderForRead(primaries, here, health), ...handoffs(ring, part, ring.replicaCount, health)]
+}
+
+/** More than half: the replicas that must agree for a write to succeed. */
+export function quorumSize (replicas: number): number {
+  return Math.floor(replicas / 2) + 1
+}

@@ -1,0 +1,53 @@
+/**
+ * The proxy's section of the config file. Durations are seconds, as in Swift's proxy-server.conf,
+ * so an operator's habits carry over.
+ */
+import { readSection, type SectionSchema } from '../common/config.js'
+
+export interface ProxyConfig {
+  bind_ip: string
+  bind_port: number
+  /** The proxy's own site, for read affinity: same region first, then same zone. */
+  region: number
+  zone: number
+  /** `affinity` orders nodes by proximity to (region, zone); `shuffle` spreads reads evenly. */
+  sorting_method: 'affinity' | 'shuffle'
+  /** Connect to a storage node within this many seconds, else try the next one. */
+  conn_timeout: number
+  /** Wait this many seconds for a storage node's headers or next body chunk. */
+  node_timeout: number
+  /** A node that failed this many times within error_suppression_interval is skipped for that long. */
+  error_suppression_limit: number
+  error_suppression_interval: number
+  /** Bytes of an upload's start kept to replay to a handoff when a primary fails to connect. */
+  put_replay_bytes: number
+  /** Seconds a container's or account's existence and policy are cached. */
+  info_cache_ttl: number
+  /** Swift-style object PUT write affinity: `r1` writes to region 1's nodes first. Empty: off. */
+  write_affinity: string
+  tls_cert: string
+  tls_key: string
+  log_level: string
+}
+
+const schema: SectionSchema = {
+  bind_ip: { type: 'string', default: '127.0.0.1' },
+  bind_port: { type: 'number', default: 8080, min: 0, max: 65535 },
+  region: { type: 'number', default: 1, min: 0 },
+  zone: { type: 'number', default: 1, min: 0 },
+  sorting_method: { type: 'string', default: 'affinity', oneOf: ['affinity', 'shuffle'] },
+  conn_timeout: { type: 'number', default: 0.5, min: 0.01 },
+  node_timeout: { type: 'number', default: 10, min: 0.01 },
+  error_suppression_limit: { type: 'number', default: 10, min: 1 },
+  error_suppression_interval: { type: 'number', default: 60, min: 0 },
+  put_replay_bytes: { type: 'number', default: 1048576, min: 0 },
+  info_cache_ttl: { type: 'number', default: 10, min: 0 },
+  write_affinity: { type: 'string', default: '' },
+  tls_cert: { type: 'string', default: '' },
+  tls_key: { type: 'string', default: '' },
+  log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }
+}
+
+export function readProxySection (raw: unknown): ProxyConfig {
+  return readSection<ProxyConfig>(raw, 'proxy', schema)
+}

@@ -1,0 +1,214 @@
+/**
+ * Object operations: streamed replicated PUT, GET and HEAD with failover and resume, DELETE,
+ * POST (metadata) and server-side copy. Every write gets one timestamp from this proxy; the
+ * storage nodes keep the newest.
+ */
+import type { Readable } from 'node:stream'
+import { storedObjectHeaders } from '../../common/object-headers.js'
+import { nowTimestamp } from '../../common/timestamp.js'
+import type { Device, Ring } from '../../ring/index.js'
+import { backendPath, drain, type BackendHeaders, type BackendResponse } from '../backend/client.js'
+import { handoffs, quorumSize, readNodes } from '../backend/nodes.js'
+import type { Containers } from './containers.js'
+import type { CoreContext } from './context.js'
+import { CoreError, unavailable } from './errors.js'
+import { resumableBody } from './get-stream.js'
+import type { ContainerInfo } from './info.js'
+import { PutFanout } from './put-stream.js'
+import { bestStatus } from './quorum.js'
+import { readAll, readFirst, writeAll, type Target } from './replicate.js'
+
+/** Swift's default limit on a single upload: 5 GiB; larger objects are made of segments. */
+export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024
+
+export interface ObjectRef {
+  account: string
+  container: string
+  object: string
+}
+
+export interface PutInput {
+  body: Readable
+  /** undefined for a chunked upload. */
+  contentLength?: number
+  /** Stored headers (content-type, x-object-meta-*, x-delete-at, ...) plus `etag` to verify. */
+  headers: BackendHeaders
+}
+
+export interface PutResult {
+  etag: string
+  timestamp: string
+  size: number
+}
+
+export interface ObjectResponse {
+  status: number
+  headers: Record<string, string>
+  /** Open body for GET answers that have one; the caller must consume or destroy it. */
+  body?: Readable
+}
+
+const FINAL_READ_STATUSES = new Set([200, 206, 304, 412, 416])
+
+export class Objects {
+  constructor (private readonly ctx: CoreContext, private readonly containers: Containers) {}
+
+  /** The container must exist: its policy picks the object ring. */
+  private async containerOf (ref: ObjectRef): Promise<ContainerInfo> {
+    const info = await this.containers.info(ref.account, ref.container)
+    if (!info.exists) throw new CoreError('CONTAINER_NOT_FOUND', `container ${ref.container} not found`)
+    return info
+  }
+
+  private ringFor (info: ContainerInfo): Ring {
+    const ring = this.ctx.rings.object(info.policyIndex)
+    if (ring === undefined) throw unavailable(`no object ring for storage policy ${info.policyIndex}`)
+    return ring
+  }
+
+  private target (ref: ObjectRef, ring: Ring): Target {
+    const { part, nodes } = ring.getNodes(ref.account, ref.container, ref.object)
+    return { ring, part, primaries: this.withWriteAffinity(nodes) }
+  }
+
+  /** With write affinity on, the proxy's region's primaries come first. */
+  private withWriteAffinity (nodes: Device[]): Device[] {
+    const region = this.ctx.opts.writeAffinityRegion
+    if (region === undefined) return nodes
+    return [...nodes.filter((n) => n.region === region), ...nodes.filter((n) => n.region !== region)]
+  }
+
+  private pathFor (ref: ObjectRef, part: number): (node: Device) => string {
+    return (node) => backendPath(node, part, ref.account, ref.container, ref.object)
+  }
+
+  /** Per-replica headers naming the container replica that gets the listing update. */
+  private containerUpdate (ref: ObjectRef): (node: Device, replica: number) => BackendHeaders {
+    const c = this.containers.target(ref.account, ref.container)
+    return (_node, replica) => {
+      const cnode = c.primaries[replica % c.primaries.length]
+      return {
+        'x-container-host': `${cnode.ip}:${cnode.port}`,
+        'x-container-device': cnode.device,
+        'x-container-partition': String(c.part)
+      }
+    }
+  }
+
+  async put (ref: ObjectRef, input: PutInput): Promise<PutResult> {
+    if (input.contentLength !== undefined && input.contentLength > MAX_OBJECT_SIZE) {
+      throw new CoreError('TOO_LARGE', `Your request is too large (limit ${MAX_OBJECT_SIZE} bytes)`)
+    }
+    const info = await this.containerOf(ref)
+    const target = this.target(ref, this.ringFor(info))
+    const timestamp = nowTimestamp()
+    const update = this.containerUpdate(ref)
+    const common: BackendHeaders = {
+      ...input.headers,
+      'x-timestamp': timestamp,
+      'x-backend-storage-policy-index': String(info.policyIndex)
+    }
+    if (input.contentLength !== undefined) common['content-length'] = String(input.contentLength)
+    const spares = handoffs(target.ring, target.part, target.primaries.length, this.ctx.client.health)
+    const fanout = new PutFanout(this.ctx, target.primaries, spares, this.pathFor(ref, target.part),
+      (node, replica) => ({ ...common, ...update(node, replica) }), this.ctx.opts.putReplayBytes)
+    const size = await fanout.send(input.body, input.contentLength ?? MAX_OBJECT_SIZE)
+    if (input.contentLength !== undefined && size !== input.contentLength) {
+      throw new CoreError('BAD_REQUEST', `body was ${size} bytes, Content-Length said ${input.contentLength}`)
+    }
+    const results = await fanout.results(target.primaries.length)
+    const status = bestStatus(results.map((r) => r?.status ?? 0), quorumSize(target.primaries.length))
+    if (status === 422) throw new CoreError('UNPROCESSABLE', 'Unprocessable Entity: the body does not match its ETag')
+    if (status === 409) throw new CoreError('CONFLICT', 'a newer version of the object exists')
+    if (status === 400) throw new CoreError('BAD_REQUEST', results.find((r) => r?.status === 400)?.text ?? 'bad request')
+    if (status < 200 || status >= 300) {
+      throw unavailable(`object write reached ${results.filter((r) => r?.status === 201).length} of ${target.primaries.length} replicas`)
+    }
+    const etag = results.find((r) => r?.status === 201)?.headers.etag ?? ''
+    this.containers.forget(ref.account, ref.container)
+    return { etag: etag.replaceAll('"', ''), timestamp, size }
+  }
+
+  /**
+   * GET or HEAD. `headers` carries the client's Range and conditional headers. With `newest`
+   * every primary is asked and the newest answer (object or tombstone) wins, as X-Newest.
+   */
+  async get (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest = false): Promise<ObjectResponse> {
+    const info = await this.containerOf(ref)
+    const target = this.target(ref, this.ringFor(info))
+    const path = this.pathFor(ref, target.part)
+    const reqHeaders = { ...headers, 'x-backend-storage-policy-index': String(info.policyIndex) }
+    const res = newest
+      ? await this.newestAnswer(target, method, path, reqHeaders)
+      : await readFirst(this.ctx, target, method, path, reqHeaders, { final: (s) => FINAL_READ_STATUSES.has(s) })
+    if (res === undefined) throw unavailable(`no object server answered for ${ref.container}/${ref.object}`)
+    if (method === 'HEAD' || res.status === 304 || res.status === 412 || res.status === 404 || res.status === 416) {
+      await drain(res)
+      return { status: res.status, headers: res.headers }
+    }
+    const others = readNodes(target.ring, target.part, target.primaries, this.ctx.opts.locality, this.ctx.client.health)
+      .filter((n) => n !== res.node)
+    return { status: res.status, headers: res.headers, body: resumableBody(this.ctx.client, res, others, path, reqHeaders) }
+  }
+
+  private async newestAnswer (target: Target, method: 'GET' | 'HEAD', path: (n: Device) => string,
+    headers: BackendHeaders): Promise<BackendResponse | undefined> {
+    const answers = await readAll(this.ctx, target, method, path, headers)
+    const stamp = (r: BackendResponse): string => r.headers['x-backend-timestamp'] ?? r.headers['x-timestamp'] ?? ''
+    const candidates = answers.filter((r) => FINAL_READ_STATUSES.has(r.status) || r.status === 404)
+    candidates.sort((a, b) => (stamp(a) < stamp(b) ? 1 : stamp(a) > stamp(b) ? -1 : 0))
+    const best = candidates[0]
+    for (const r of answers) if (r !== best) await drain(r)
+    return best
+  }
+
+  async delete (ref: ObjectRef): Promise<number> {
+    const info = await this.containerOf(ref)
+    const target = this.target(ref, this.ringFor(info))
+    const update = this.containerUpdate(ref)
+    const timestamp = nowTimestamp()
+    const result = await writeAll(this.ctx, target, 'DELETE', this.pathFor(ref, target.part), (node, replica) => ({
+      ...update(node, replica),
+      'x-timestamp': timestamp,
+      'x-backend-storage-policy-index': String(info.policyIndex)
+    }))
+    this.containers.forget(ref.account, ref.container)
+    return result.status
+  }
+
+  /** Replaces the object's metadata (Swift's POST). */
+  async post (ref: ObjectRef, headers: BackendHeaders): Promise<number> {
+    const info = await this.containerOf(ref)
+    const target = this.target(ref, this.ringFor(info))
+    const timestamp = nowTimestamp()
+    const result = await writeAll(this.ctx, target, 'POST', this.pathFor(ref, target.part), () => ({
+      ...headers,
+      'x-timestamp': timestamp,
+      'x-backend-storage-policy-index': String(info.policyIndex)
+    }))
+    return result.status
+  }
+
+  /**
+   * Server-side copy: the source streams from its replicas into a PUT of the destination.
+   * The source's stored headers come along unless `fresh`; `headers` override them.
+   */
+  async copy (source: ObjectRef, dest: ObjectRef, headers: BackendHeaders, fresh: boolean,
+    sourceConditions: BackendHeaders = {}): Promise<PutResult & { sourceHeaders: Record<string, string> }> {
+    const src = await this.get(source, 'GET', sourceConditions)
+    if (src.status !== 200 || src.body === undefined) {
+      src.body?.destroy()
+      if (src.status === 404) throw new CoreError('NOT_FOUND', `copy source ${source.container}/${source.object} not found`)
+      if (src.status === 412 || src.status === 304) throw new CoreError('PRECONDITION_FAILED', 'copy source precondition failed')
+      throw unavailable(`copy source answered ${src.status}`)
+    }
+    const sourceStored = fresh ? { 'content-type': src.headers['content-type'] ?? '' } : storedObjectHeaders(src.headers)
+    delete sourceStored['x-delete-at']
+    const result = await this.put(dest, {
+      body: src.body,
+      contentLength: Number(src.headers['content-length']),
+      headers: { ...sourceStored, ...headers, etag: src.headers.etag ?? '' }
+    })
+    return { ...result, sourceHeaders: src.headers }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Streams one upload to a partition's primaries at once. The client body is read once and
+ * written to every replica's request; reading waits for the slowest replica (back-pressure), so
+ * memory stays bounded whatever the object size.
+ *
+ * A replica that fails before the upload's first `replayBytes` have passed (connection refused,
+ * 507, timeout) is replaced by the next handoff, which is sent the kept start of the body and
+ * then follows the live stream. A replica that fails later is dropped; the caller decides by
+ * quorum whether the write stands.
+ */
+import { PassThrough, type Readable } from 'node:stream'
+import type { Device } from '../../ring/index.js'
+import type { BackendResponse } from '../backend/client.js'
+import type { CoreContext } from './context.js'
+import type { HeadersFor, PathFor } from './replicate.js'
+
+export interface LegResult {
+  node: Device
+  status: number
+  headers: Record<string, string>
+  text: string
+}
+
+interface Leg {
+  node: Device
+  replica: number
+  input: PassThrough
+  /** Settles with the node's answer once the body is sent, or with undefined on failure. */
+  result: Promise<LegResult | undefined>
+  active: boolean
+}
+
+export class UploadAbortedError extends Error {}
+
+export class PutFanout {
+  private readonly legs: Leg[] = []
+  private replay: Buffer[] | null = []
+  private replayed = 0
+  private sourceDone = false
+
+  constructor (
+    private readonly ctx: CoreContext,
+    primaries: Device[],
+    private readonly spares: Device[],
+    private readonly pathFor: PathFor,
+    private readonly headersFor: HeadersFor,
+    private readonly replayBytes: number
+  ) {
+    primaries.forEach((node, replica) => { this.legs.push(this.startLeg(node, replica)) })
+  }
+
+  private startLeg (node: Device, replica: number): Leg {
+    const input = new PassThrough({ highWaterMark: 256 * 1024 })
+    const leg: Leg = { node, replica, input, active: true, result: Promise.resolve(undefined) }
+    leg.result = this.ctx.client.request(node, 'PUT', this.pathFor(node), this.headersFor(node, replica), input)
+      .then(async (res) => await this.settle(leg, res))
+      .catch(async (err: unknown) => {
+        this.ctx.logger.debug({ err, node: `${node.ip}:${node.port}/${node.device}` }, 'object PUT to node failed')
+        return await this.replace(leg)
+      })
+    return leg
+  }
+
+  private async settle (leg: Leg, res: BackendResponse): Promise<LegResult | undefined> {
+    // The node has answered: whatever it did not read of the body it never will.
+    leg.input.destroy()
+    const text = await res.body.text()
+    if (res.status === 507 || res.status >= 500 || (res.status < 300 && !this.sourceDone)) return await this.replace(leg)
+    leg.active = false
+    return { node: leg.node, status: res.status, headers: res.headers, text }
+  }
+
+  /** Drops a failed leg and, while the start of the body is still kept, sends it to a handoff instead. */
+  private async replace (leg: Leg): Promise<LegResult | undefined> {
+    leg.active = false
+    leg.input.destroy()
+    const spare = this.replay !== null ? this.spares.shift() : undefined
+    if (spare === undefined) return undefined
+    const next = this.startLeg(spare, leg.replica)
+    for (const chunk of this.replay ?? []) next.input.write(chunk)
+    if (this.sourceDone) next.input.end()
+    this.legs.push(next)
+    return await next.result
+  }
+
+  /** Pumps the client body to every active leg; rejects with UploadAbortedError if the client goes away. */
+  async send (source: Readable, maxBytes: number): Promise<number> {
+    let total = 0
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        total += chunk.length
+        if (total > maxBytes) throw new UploadAbortedError(`upload larger than ${maxBytes} bytes`)
+        this.keepForReplay(chunk)
+        const waits: Array<Promise<void>> = []
+        for (const leg of this.legs) {
+          if (leg.active && !leg.input.write(chunk)) waits.push(drained(leg.input))
+        }
+        if (waits.length > 0) await Promise.all(waits)
+      }
+    } catch (err) {
+      for (const leg of this.legs) leg.input.destroy(err as Error)
+      throw err instanceof UploadAbortedError ? err : new UploadAbortedError(`client body ended early: ${(err as Error).message}`)
+    }
+    this.sourceDone = true
+    for (const leg of this.legs) if (leg.active) leg.input.end()
+    return total
+  }
+
+  private keepForReplay (chunk: Buffer): void {
+    if (this.replay === null) return
+    this.replayed += chunk.length
+    if (this.replayed > this.replayBytes) this.replay = null
+    else this.replay.push(chunk)
+  }
+
+  /** Each replica's final answer, in replica order (undefined for a replica that never succeeded). */
+  async results (primaryCount: number): Promise<Array<LegResult | undefined>> {
+    const firstLegs = this.legs.slice(0, primaryCount)
+    return await Promise.all(firstLegs.map(async (leg) => await leg.result))
+  }
+}
+
+function drained (stream: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      resolve()
+    }
+    stream.on('drain', done)
+    stream.on('close', done)
+  })
+}

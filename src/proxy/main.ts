@@ -1,0 +1,54 @@
+/** `ringstore proxy --config FILE`: the stateless front end. */
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { readAuthSection, TempAuth } from '../auth/index.js'
+import { readClusterSection, readConfigFile } from '../common/config.js'
+import { initHashing } from '../common/hash.js'
+import { createLogger } from '../common/logger.js'
+import { BackendClient } from './backend/client.js'
+import { readProxySection } from './config.js'
+import { Rings } from './core/rings.js'
+import { ObjectStore } from './core/store.js'
+import { createProxyMetrics } from './metrics.js'
+import { buildProxy } from './server.js'
+
+export async function main (argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } })
+  if (values.config === undefined) throw new Error('usage: ringstore proxy --config FILE')
+  const raw = await readConfigFile(values.config)
+  const cluster = readClusterSection(raw.cluster)
+  const conf = readProxySection(raw.proxy)
+  const tempauth = new TempAuth(readAuthSection(raw.auth))
+  const logger = createLogger('proxy', conf.log_level)
+  await initHashing()
+  const rings = await Rings.open(cluster)
+  const client = new BackendClient({
+    connTimeoutMs: conf.conn_timeout * 1000,
+    nodeTimeoutMs: conf.node_timeout * 1000,
+    errorLimit: conf.error_suppression_limit,
+    errorIntervalMs: conf.error_suppression_interval * 1000
+  })
+  const writeAffinity = /^r(\d+)$/.exec(conf.write_affinity)
+  const store = new ObjectStore(rings, client, {
+    policies: cluster.policies,
+    locality: { region: conf.region, zone: conf.zone, sorting: conf.sorting_method },
+    putReplayBytes: conf.put_replay_bytes,
+    infoCacheTtlMs: conf.info_cache_ttl * 1000,
+    writeAffinityRegion: writeAffinity === null ? undefined : Number(writeAffinity[1])
+  }, logger)
+  const tls = conf.tls_cert !== '' && conf.tls_key !== ''
+    ? { cert: await readFile(conf.tls_cert, 'utf8'), key: await readFile(conf.tls_key, 'utf8') }
+    : undefined
+  const app = buildProxy({ store, tempauth, policies: cluster.policies, logger, metrics: createProxyMetrics(), tls })
+  await app.listen({ host: conf.bind_ip, port: conf.bind_port })
+  logger.info({ address: `${conf.bind_ip}:${conf.bind_port}` }, 'proxy listening')
+  const stop = async (): Promise<void> => {
+    logger.info('proxy stopping')
+    await app.close()
+    rings.close()
+    await client.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => { void stop() })
+  process.once('SIGINT', () => { void stop() })
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds the proxy's HTTP server: one fastify app that owns the listener, transaction ids,
+ * metrics, and the operational endpoints (/healthcheck, /info, /metrics), and hands API
+ * requests to the front end that speaks their dialect.
+ */
+import { randomBytes } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Logger } from '../common/logger.js'
+import type { PolicyConfig } from '../common/config.js'
+import type { TempAuth } from '../auth/index.js'
+import { capabilities } from './info.js'
+import type { ProxyMetrics } from './metrics.js'
+import type { ObjectStore } from './core/store.js'
+import { handleSwift, isSwiftPath } from './swift/router.js'
+import { sendError } from './swift/errors.js'
+
+export interface ProxyDeps {
+  store: ObjectStore
+  tempauth: TempAuth
+  policies: PolicyConfig[]
+  logger: Logger
+  metrics: ProxyMetrics
+  tls?: { cert: string, key: string }
+}
+
+/** Swift-style transaction ids: `tx` + a per-process prefix and a counter + `-` + hex time. */
+function transactionIds (): () => string {
+  const prefix = randomBytes(6).toString('hex')
+  let counter = 0
+  return () => {
+    counter = (counter + 1) % 0x100000000
+    return `tx${prefix}${counter.toString(16).padStart(9, '0')}-${Math.floor(Date.now() / 1000).toString(16).padStart(10, '0')}`
+  }
+}
+
+const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS']
+
+export function buildProxy (deps: ProxyDeps): FastifyInstance {
+  const nextTxId = transactionIds()
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    genReqId: () => nextTxId(),
+    exposeHeadRoutes: false,
+    ignoreDuplicateSlashes: false,
+    maxParamLength: 8192,
+    keepAliveTimeout: 75_000,
+    ...(deps.tls !== undefined ? { https: deps.tls } : {})
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance
+  app.addHttpMethod('COPY', { hasBody: true })
+
+  // Bodies are streamed by the handlers (object PUTs go straight to the storage nodes): never parsed or buffered here.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_req, _payload, done) => { done(null) })
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-trans-id', req.id).header('x-openstack-request-id', req.id)
+  })
+  app.addHook('onResponse', async (req, reply) => {
+    const api = isSwiftPath(req.url) ? 'swift' : 's3'
+    deps.metrics.requestDuration.labels(api, req.method, String(reply.statusCode)).observe(reply.elapsedTime / 1000)
+  })
+
+  const swiftCtx = { store: deps.store, tempauth: deps.tempauth, policies: deps.policies }
+  const info = JSON.stringify(capabilities(deps.policies))
+
+  app.route({
+    method: METHODS,
+    url: '/*',
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      const url = req.raw.url ?? '/'
+      if (url === '/healthcheck') return await reply.header('content-type', 'text/plain').send('OK')
+      if (url === '/info' || url.startsWith('/info?')) return await reply.header('content-type', 'application/json; charset=utf-8').send(info)
+      if (url === '/metrics') {
+        return await reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
+      }
+      if (isSwiftPath(url)) return await handleSwift(swiftCtx, req, reply)
+      return sendError(reply, 404)
+    }
+  })
+  app.setErrorHandler((err, req, reply) => {
+    req.log.warn({ err }, 'request error')
+    const status = typeof (err as { statusCode?: number }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 503
+    return sendError(reply, status >= 500 ? 503 : status)
+  })
+  return app
+}

@@ -1,0 +1,53 @@
+/** Swift account requests: HEAD, GET (container listing), POST. */
+import type { SwiftContext, SwiftRequest } from './context.js'
+import { sendError } from './errors.js'
+import { clientHeaders, metadataHeaders } from './headers.js'
+import { listingFormat, listingQuery } from './listing.js'
+
+/** An account that was never written to reads as empty for its owner, as with Swift's account_autocreate. */
+function sendEmptyAccount (r: SwiftRequest, method: 'GET' | 'HEAD'): void {
+  const format = listingFormat(r.params, r.req.headers)
+  r.reply.headers({
+    'x-account-container-count': '0',
+    'x-account-object-count': '0',
+    'x-account-bytes-used': '0',
+    'x-timestamp': '0000000000.00000'
+  })
+  if (method === 'HEAD' || format === 'plain') {
+    r.reply.code(204).send()
+    return
+  }
+  if (format === 'json') r.reply.code(200).header('content-type', 'application/json; charset=utf-8').send('[]')
+  else {
+    r.reply.code(200).header('content-type', 'application/xml; charset=utf-8')
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<account name="${escapeXml(r.path.account)}"></account>`)
+  }
+}
+
+function escapeXml (s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+export async function readAccount (ctx: SwiftContext, r: SwiftRequest, method: 'GET' | 'HEAD'): Promise<void> {
+  const query = method === 'GET' ? listingQuery(r.params, r.req.headers) : ''
+  const res = await ctx.store.accounts.read(r.path.account, method, query)
+  if (res.status === 404) {
+    await res.body.dump()
+    sendEmptyAccount(r, method)
+    return
+  }
+  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(clientHeaders(res.headers))
+  if (method === 'HEAD') {
+    await res.body.dump()
+    r.reply.send()
+  } else {
+    r.reply.send(res.body)
+  }
+}
+
+export async function postAccount (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
+  await ctx.store.accounts.ensure(r.path.account)
+  const result = await ctx.store.accounts.write(r.path.account, 'POST', metadataHeaders(r.req.headers, 'account'))
+  if (result.status >= 300) sendError(r.reply, result.status)
+  else r.reply.code(204).send()
+}

@@ -1,0 +1,64 @@
+/**
+ * Swift's header rules: metadata limits on the way in, backend-only headers stripped on the
+ * way out, and the `X-Remove-*-Meta-*` convention for deleting metadata.
+ */
+import { CoreError } from '../core/errors.js'
+
+export const MAX_META_NAME_LENGTH = 128
+export const MAX_META_VALUE_LENGTH = 256
+export const MAX_META_COUNT = 90
+export const MAX_META_OVERALL_SIZE = 4096
+
+export type HeaderMap = Record<string, string | string[] | undefined>
+
+export function headerValue (headers: HeaderMap, name: string): string | undefined {
+  const v = headers[name]
+  return Array.isArray(v) ? v.join(', ') : v
+}
+
+/**
+ * The user-metadata headers of a request for one kind (`object`, `container`, `account`), with
+ * `X-Remove-<Kind>-Meta-Foo` turned into an empty `X-<Kind>-Meta-Foo` (an empty value deletes).
+ * Throws 400 when Swift's metadata limits are exceeded.
+ */
+export function metadataHeaders (headers: HeaderMap, kind: 'object' | 'container' | 'account'): Record<string, string> {
+  const prefix = `x-${kind}-meta-`
+  const removePrefix = `x-remove-${kind}-meta-`
+  const out: Record<string, string> = {}
+  let count = 0
+  let size = 0
+  for (const [name, raw] of Object.entries(headers)) {
+    const value = Array.isArray(raw) ? raw.join(', ') : raw
+    if (value === undefined) continue
+    let key: string
+    let val = value
+    if (name.startsWith(prefix)) key = name
+    else if (name.startsWith(removePrefix)) {
+      key = prefix + name.slice(removePrefix.length)
+      val = ''
+    } else continue
+    const metaName = key.slice(prefix.length)
+    if (metaName === '') throw new CoreError('BAD_REQUEST', 'Metadata name cannot be empty')
+    if (metaName.length > MAX_META_NAME_LENGTH) throw new CoreError('BAD_REQUEST', `Metadata name too long; max ${MAX_META_NAME_LENGTH}`)
+    if (Buffer.byteLength(val) > MAX_META_VALUE_LENGTH) throw new CoreError('BAD_REQUEST', `Metadata value longer than ${MAX_META_VALUE_LENGTH}`)
+    count++
+    size += metaName.length + Buffer.byteLength(val)
+    out[key] = val
+  }
+  if (count > MAX_META_COUNT) throw new CoreError('BAD_REQUEST', `Too many metadata items; max ${MAX_META_COUNT}`)
+  if (size > MAX_META_OVERALL_SIZE) throw new CoreError('BAD_REQUEST', `Total metadata too large; max ${MAX_META_OVERALL_SIZE}`)
+  return out
+}
+
+/** Headers a client never sees: the cluster's internals. */
+function internal (name: string): boolean {
+  return name.startsWith('x-backend-') || name.includes('-sysmeta-') || name === 'connection' ||
+    name === 'keep-alive' || name === 'transfer-encoding' || name === 'date' || name === 'server' ||
+    name === 'x-trans-id' || name === 'x-openstack-request-id'
+}
+
+export function clientHeaders (backend: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(backend)) if (!internal(k)) out[k] = v
+  return out
+}

@@ -1,0 +1,131 @@
+/**
+ * The Swift API front end: `/auth/v1.0` and `/v1/{account}/{container}/{object}`. Each request
+ * is parsed, authenticated, authorized, and handed to one handler that translates it into core
+ * calls. Errors become Swift's status + plain text here, and nowhere else.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { authorize, type Identity } from '../../auth/index.js'
+import { CoreError } from '../core/errors.js'
+import { readAccount, postAccount } from './accounts.js'
+import { handleAuthV1 } from './auth-endpoint.js'
+import { deleteContainer, postContainer, putContainer, readContainer } from './containers.js'
+import type { SwiftContext, SwiftRequest } from './context.js'
+import { sendCoreError, sendError } from './errors.js'
+import { headerValue } from './headers.js'
+import { copyObject, deleteObject, getObject, postObject, putObject } from './objects.js'
+import { parseSwiftPath } from './path.js'
+
+type Handler = (ctx: SwiftContext, r: SwiftRequest) => Promise<void>
+
+const ACCOUNT: Record<string, Handler> = {
+  GET: async (ctx, r) => { await readAccount(ctx, r, 'GET') },
+  HEAD: async (ctx, r) => { await readAccount(ctx, r, 'HEAD') },
+  POST: postAccount
+}
+const CONTAINER: Record<string, Handler> = {
+  GET: async (ctx, r) => { await readContainer(ctx, r, 'GET') },
+  HEAD: async (ctx, r) => { await readContainer(ctx, r, 'HEAD') },
+  PUT: putContainer,
+  POST: postContainer,
+  DELETE: deleteContainer
+}
+const OBJECT: Record<string, Handler> = {
+  GET: async (ctx, r) => { await getObject(ctx, r, 'GET') },
+  HEAD: async (ctx, r) => { await getObject(ctx, r, 'HEAD') },
+  PUT: putObject,
+  POST: postObject,
+  DELETE: deleteObject,
+  COPY: copyObject
+}
+
+function splitUrl (url: string): { path: string, query: string } {
+  const q = url.indexOf('?')
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q) }
+}
+
+export function isSwiftPath (url: string): boolean {
+  return url.startsWith('/v1/') || url.startsWith('/v1.0/') || url === '/auth/v1.0' || url.startsWith('/auth/v1')
+}
+
+/** Who is asking: undefined for an anonymous request; 401 thrown for a bad token. */
+function authenticate (ctx: SwiftContext, req: FastifyRequest): Identity | undefined | 'invalid' {
+  const token = headerValue(req.headers, 'x-auth-token') ?? headerValue(req.headers, 'x-storage-token')
+  if (token === undefined || token === '') return undefined
+  return ctx.tempauth.fromToken(token) ?? 'invalid'
+}
+
+/** The object a copy reads, when this request is one: its reader must be allowed to read it too. */
+function copySource (r: SwiftRequest): { account: string, container: string, object: string } | undefined {
+  const headers = r.req.headers
+  if (r.req.method === 'COPY') return r.path as { account: string, container: string, object: string }
+  const from = headerValue(headers, 'x-copy-from')
+  if (r.req.method !== 'PUT' || from === undefined) return undefined
+  const [container, ...rest] = from.replace(/^\//, '').split('/')
+  let decoded: string[]
+  try {
+    decoded = [decodeURIComponent(container), decodeURIComponent(rest.join('/'))]
+  } catch {
+    return undefined
+  }
+  return { account: headerValue(headers, 'x-copy-from-account') ?? r.path.account, container: decoded[0], object: decoded[1] }
+}
+
+async function permitted (ctx: SwiftContext, r: SwiftRequest): Promise<boolean> {
+  const source = copySource(r)
+  if (source !== undefined && r.req.method !== 'COPY' &&
+    !(await allowedOn(ctx, r, 'GET', source.account, source.container, source.object))) return false
+  const method = r.req.method === 'COPY' ? 'GET' : r.req.method
+  if (!(await allowedOn(ctx, r, method, r.path.account, r.path.container, r.path.object))) return false
+  if (r.req.method !== 'COPY') return true
+  const dest = headerValue(r.req.headers, 'destination') ?? ''
+  const [container, ...rest] = dest.replace(/^\//, '').split('/')
+  const account = headerValue(r.req.headers, 'destination-account') ?? r.path.account
+  try {
+    return await allowedOn(ctx, r, 'PUT', account, decodeURIComponent(container), decodeURIComponent(rest.join('/')))
+  } catch {
+    return false
+  }
+}
+
+async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, account: string,
+  container: string | undefined, object: string | undefined): Promise<boolean> {
+  const who = r.identity
+  const needsAcl = container !== undefined && !(who !== undefined && (who.resellerAdmin || (who.owner && who.account === account)))
+  let read: string | undefined
+  let write: string | undefined
+  if (needsAcl) {
+    const info = await ctx.store.containers.info(account, container)
+    read = info.meta['x-container-read']
+    write = info.meta['x-container-write']
+  }
+  return authorize(who, { method, account, container, object, read, write, referrer: headerValue(r.req.headers, 'referer') }) === 'allow'
+}
+
+export async function handleSwift (ctx: SwiftContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { path: rawPath, query } = splitUrl(req.raw.url ?? '/')
+  try {
+    if (rawPath === '/auth/v1.0' || rawPath === '/auth/v1' || rawPath === '/auth/v1/') {
+      return await handleAuthV1(ctx.tempauth, req, reply)
+    }
+    const path = parseSwiftPath(rawPath)
+    if (path === undefined) return sendError(reply, 404)
+    const identity = authenticate(ctx, req)
+    if (identity === 'invalid') {
+      req.log.info({ reason: 'invalid or expired token' }, 'authentication failed')
+      return sendError(reply, 401)
+    }
+    const table = path.object !== undefined ? OBJECT : path.container !== undefined ? CONTAINER : ACCOUNT
+    const handler = table[req.method]
+    if (handler === undefined) return sendError(reply, 405)
+    const r: SwiftRequest = { req, reply, path, identity, query, params: new URLSearchParams(query) }
+    if (!path.account.startsWith(ctx.tempauth.resellerPrefix) || !(await permitted(ctx, r))) {
+      return sendError(reply, identity === undefined ? 401 : 403)
+    }
+    await handler(ctx, r)
+    return reply
+  } catch (err) {
+    if (err instanceof CoreError) return sendCoreError(reply, err)
+    req.log.error({ err }, 'swift request failed')
+    return sendError(reply, 503)
+  }
+}
