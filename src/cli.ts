@@ -8,6 +8,7 @@ import { ConfigError } from './common/config.js'
 type Main = (argv: string[]) => Promise<void>
 
 const commands: Record<string, { summary: string, load: () => Promise<{ main: Main }> }> = {
+  objectd: { summary: 'storage node daemon (objects, container and account listings)', load: async () => await import('./objectd/main.js') },
   local: { summary: 'run a whole cluster on this machine (what npm start runs)', load: async () => await import('./local/main.js') },
   proxy: { summary: 'proxy server: the Swift and S3 APIs', load: async () => await import('./proxy/main.js') },
 }

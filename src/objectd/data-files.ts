@@ -1,0 +1,120 @@
+/**
+ * Object bodies on their way in and out.
+ *
+ * In: the body streams through MD5 (the ETag). Up to inline_max_bytes it is kept in memory and
+ * goes inline into the LevelDB row; past that it goes to a temp file in the device's tmp/,
+ * which is fsync'd, then renamed to its final name (unique per write, so a losing concurrent
+ * write can never remove the winner's file), and the directory is fsync'd so the rename survives
+ * a power cut. Only after that is the row that names the file committed: the row is the
+ * authority, and a data file that no row names is an orphan that housekeeping removes.
+ *
+ * Out: a file-backed object is opened before the answer starts, so a concurrent overwrite that
+ * unlinks the old version cannot cut a GET short.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { open, rename, rm, type FileHandle } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
+import { dirname, join } from 'node:path'
+import type { Device } from './device.js'
+import { BadRequest, InsufficientStorage, isDiskFull } from './errors.js'
+import { partHex, suffixOf } from './keys.js'
+
+export interface ReceivedBody {
+  size: number
+  etag: string
+  /** The body, when it fits inline. */
+  inline?: Buffer
+  /** The synced temp file holding the body, otherwise. */
+  tmpPath?: string
+}
+
+export interface DataFileStats {
+  onFsync?: (seconds: number) => void
+}
+
+/** Reads a request body; `expected` is Content-Length when the body is not chunked. */
+export async function receiveBody (req: IncomingMessage, device: Device, expected: number | undefined,
+  inlineMax: number, stats: DataFileStats): Promise<ReceivedBody> {
+  const md5 = createHash('md5')
+  const chunks: Buffer[] = []
+  let size = 0
+  let file: FileHandle | undefined
+  let tmpPath: string | undefined
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      md5.update(chunk)
+      size += chunk.length
+      if (file === undefined && size <= inlineMax) {
+        chunks.push(chunk)
+        continue
+      }
+      if (file === undefined) {
+        tmpPath = join(device.tmpDir, randomBytes(12).toString('hex'))
+        file = await open(tmpPath, 'wx')
+        for (const c of chunks) await file.write(c)
+        chunks.length = 0
+      }
+      await file.write(chunk)
+    }
+    if (expected !== undefined && size !== expected) {
+      throw new BadRequest(`body has ${size} bytes, Content-Length said ${expected}`)
+    }
+    if (file !== undefined) {
+      const started = process.hrtime.bigint()
+      await file.sync()
+      stats.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
+      await file.close()
+      file = undefined
+      return { size, etag: md5.digest('hex'), tmpPath }
+    }
+    return { size, etag: md5.digest('hex'), inline: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }
+  } catch (err) {
+    await file?.close().catch(() => {})
+    if (tmpPath !== undefined) await rm(tmpPath, { force: true })
+    if (isDiskFull(err)) throw new InsufficientStorage(`device ${device.name} is full`)
+    throw err
+  }
+}
+
+/** Drops a received body that will not be kept (e.g. its ETag did not match). */
+export async function discardBody (body: ReceivedBody): Promise<void> {
+  if (body.tmpPath !== undefined) await rm(body.tmpPath, { force: true })
+}
+
+/** The final path (relative to the device) of a new data file. */
+export function dataFileName (device: Device, policy: number, part: number, nameHash: string, ts: string): string {
+  const dir = device.dataDir(policy).slice(device.path.length + 1)
+  return `${dir}/${partHex(part)}/${suffixOf(nameHash)}/${nameHash}-${ts}-${randomBytes(4).toString('hex')}.data`
+}
+
+/** Moves a synced temp file to its final place and makes the rename durable. */
+export async function placeDataFile (device: Device, tmpPath: string, relPath: string, stats: DataFileStats): Promise<void> {
+  const finalPath = join(device.path, relPath)
+  const dir = dirname(finalPath)
+  try {
+    await device.ensureDir(dir)
+    await rename(tmpPath, finalPath)
+    const started = process.hrtime.bigint()
+    const dh = await open(dir, 'r')
+    try {
+      await dh.sync()
+    } finally {
+      await dh.close()
+    }
+    stats.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
+  } catch (err) {
+    await rm(tmpPath, { force: true })
+    await rm(finalPath, { force: true })
+    if (isDiskFull(err)) throw new InsufficientStorage(`device ${device.name} is full`)
+    throw err
+  }
+}
+
+/** Removes a data file that no row names any more (a replaced version or a losing write). */
+export async function removeDataFile (device: Device, relPath: string): Promise<void> {
+  await rm(join(device.path, relPath), { force: true })
+}
+
+export async function openDataFile (device: Device, relPath: string): Promise<FileHandle> {
+  return await open(join(device.path, relPath), 'r')
+}

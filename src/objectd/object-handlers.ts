@@ -1,0 +1,207 @@
+/**
+ * The object role: `/{device}/{partition}/{account}/{container}/{object}`. Each handler is a
+ * list of named steps; errors are thrown and become HTTP answers in server.ts.
+ */
+import type { ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream/promises'
+import { randomBytes } from 'node:crypto'
+import { httpDate, parseTimestamp, timestampSeconds } from '../common/timestamp.js'
+import { BadRequest, HttpError, NotFound } from './errors.js'
+import { discardBody, openDataFile, receiveBody } from './data-files.js'
+import { evaluateConditions, parseRange, type ByteRange } from './http-conditionals.js'
+import { header, isReplication, policyIndex, requireTimestamp, send, updateTargets, type RequestContext } from './http-util.js'
+import { headersForPost, headersForPut } from './object-headers.js'
+import { effectiveTimestamp, isExpired, type ObjectMeta, type ObjectRecord } from './object-record.js'
+import type { ObjectRef } from './object-store.js'
+import type { ObjectRow } from './container-db.js'
+import type { Services } from './services.js'
+import { listingPath } from './update-sender.js'
+
+async function objectRef (s: Services, ctx: RequestContext): Promise<ObjectRef> {
+  const { path } = ctx
+  const policy = policyIndex(ctx.req, s.policies)
+  const device = await s.devices.get(path.device)
+  return s.objects.ref(device, policy, path.partition as number, path.account as string, path.container as string, path.object as string)
+}
+
+function nowSeconds (): number {
+  return Date.now() / 1000
+}
+
+function contentLength (ctx: RequestContext): number | undefined {
+  if (header(ctx.req, 'transfer-encoding') !== undefined) return undefined
+  const raw = header(ctx.req, 'content-length')
+  if (raw === undefined) return 0
+  if (!/^\d+$/.test(raw)) throw new BadRequest(`invalid Content-Length: ${raw}`)
+  return Number(raw)
+}
+
+function unquote (etag: string): string {
+  return etag.trim().replace(/^"(.*)"$/, '$1')
+}
+
+/** Sends the listing row to every container replica the proxy named; waits (bounded) for them. */
+async function updateContainers (s: Services, ctx: RequestContext, ref: ObjectRef, row: ObjectRow): Promise<void> {
+  if (isReplication(ctx.req)) return
+  const targets = updateTargets(ctx.req, 'x-container')
+  await Promise.all(targets.map(async (t) => {
+    await s.sender.send(t.host, listingPath(t, ref.account, ref.container), row, ref.device)
+  }))
+}
+
+async function put (s: Services, ctx: RequestContext): Promise<void> {
+  const { req, res } = ctx
+  const ts = requireTimestamp(req)
+  const headers = headersForPut(req.headers)
+  const expected = contentLength(ctx)
+  updateTargets(req, 'x-container') // validate before the body is read
+  const ref = await objectRef(s, ctx)
+  await s.objects.checkNewer(ref, ts)
+  const body = await receiveBody(req, ref.device, expected, s.conf.inline_max_bytes, s.dataStats)
+  s.metrics.bytesIn.inc(body.size)
+  const clientEtag = header(req, 'etag')
+  if (clientEtag !== undefined && unquote(clientEtag) !== body.etag) {
+    await discardBody(body)
+    throw new HttpError(422, `ETag ${clientEtag} does not match the body's MD5 ${body.etag}`)
+  }
+  const metaTs = isReplication(req) ? parseTimestamp(header(req, 'x-backend-meta-timestamp')) : undefined
+  await s.objects.put(ref, { ts, headers, body, metaTs })
+  await updateContainers(s, ctx, ref, {
+    name: ref.object, timestamp: ts, size: body.size, content_type: headers['content-type'],
+    etag: body.etag, deleted: false, storage_policy_index: ref.policy
+  })
+  send(res, 201, { ETag: body.etag, 'X-Backend-Timestamp': ts })
+}
+
+async function del (s: Services, ctx: RequestContext): Promise<void> {
+  const ts = requireTimestamp(ctx.req)
+  updateTargets(ctx.req, 'x-container')
+  const ref = await objectRef(s, ctx)
+  const { previous } = await s.objects.delete(ref, ts)
+  const existed = previous !== undefined && previous.deleted !== true && !isExpired(previous, nowSeconds())
+  await updateContainers(s, ctx, ref, {
+    name: ref.object, timestamp: ts, size: 0, content_type: '', etag: '', deleted: true, storage_policy_index: ref.policy
+  })
+  send(ctx.res, existed ? 204 : 404, { 'X-Backend-Timestamp': ts })
+}
+
+async function post (s: Services, ctx: RequestContext): Promise<void> {
+  const ts = requireTimestamp(ctx.req)
+  const ref = await objectRef(s, ctx)
+  await s.objects.post(ref, ts, (stored) => headersForPost(stored, ctx.req.headers), nowSeconds())
+  send(ctx.res, 202, { 'X-Backend-Timestamp': ts })
+}
+
+function responseHeaders (meta: ObjectMeta): Record<string, string | number> {
+  const ts = effectiveTimestamp(meta)
+  const out: Record<string, string | number> = {
+    'Content-Type': meta.headers['content-type'] ?? 'application/octet-stream',
+    ETag: meta.etag,
+    'Last-Modified': httpDate(ts),
+    'X-Timestamp': ts,
+    'X-Backend-Timestamp': ts,
+    'X-Backend-Data-Timestamp': meta.ts,
+    'Accept-Ranges': 'bytes'
+  }
+  if (meta.metaTs !== undefined) out['X-Backend-Meta-Timestamp'] = meta.metaTs
+  for (const name in meta.headers) {
+    if (name !== 'content-type') out[name] = meta.headers[name]
+  }
+  return out
+}
+
+/** The live object, or 404 (with the tombstone's timestamp when there is one). */
+async function readLive (s: Services, ctx: RequestContext): Promise<ObjectRecord & { ref: ObjectRef }> {
+  const ref = await objectRef(s, ctx)
+  const record = await s.objects.read(ref)
+  if (record === undefined) throw new NotFound()
+  if (record.meta.deleted === true) throw new NotFound('Not Found', { 'X-Backend-Timestamp': record.meta.ts })
+  if (isExpired(record.meta, nowSeconds())) throw new NotFound('Not Found', { 'X-Backend-Timestamp': effectiveTimestamp(record.meta) })
+  return { ...record, ref }
+}
+
+async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
+  const { req, res } = ctx
+  const { meta, inline, ref } = await readLive(s, ctx)
+  const headers = responseHeaders(meta)
+  const verdict = evaluateConditions(req.headers, meta.etag, Math.ceil(timestampSeconds(effectiveTimestamp(meta))))
+  if (verdict !== undefined) {
+    send(res, verdict, verdict === 304 ? { ETag: meta.etag, 'Last-Modified': headers['Last-Modified'] } : { 'X-Backend-Timestamp': headers['X-Backend-Timestamp'] })
+    return
+  }
+  const ranges = parseRange(header(req, 'range'), meta.size)
+  if (ranges === 'unsatisfiable') {
+    send(res, 416, { 'Content-Range': `bytes */${meta.size}`, 'X-Backend-Timestamp': headers['X-Backend-Timestamp'] })
+    return
+  }
+  const head = ctx.method === 'HEAD'
+  // Open the file before answering, so a concurrent overwrite cannot remove it under us.
+  const file = meta.file === undefined || head ? undefined : await openDataFile(ref.device, meta.file).catch(() => { throw new NotFound('data file vanished (concurrent overwrite)') })
+  try {
+    if (ranges === undefined || ranges.length === 0) {
+      headers['Content-Length'] = meta.size
+      res.writeHead(200, headers)
+      if (head) { res.end(); return }
+      await writeRange(res, inline, file, { start: 0, end: meta.size - 1 }, true)
+    } else if (ranges.length === 1) {
+      const r = ranges[0]
+      headers['Content-Length'] = r.end - r.start + 1
+      headers['Content-Range'] = `bytes ${r.start}-${r.end}/${meta.size}`
+      res.writeHead(206, headers)
+      if (head) { res.end(); return }
+      await writeRange(res, inline, file, r, true)
+    } else {
+      await writeMultipart(res, headers, meta.size, ranges, head, inline, file)
+    }
+    s.metrics.bytesOut.inc(ranges === undefined ? meta.size : ranges.reduce((n, r) => n + r.end - r.start + 1, 0))
+  } finally {
+    await file?.close()
+  }
+}
+
+type Handle = Awaited<ReturnType<typeof openDataFile>>
+
+async function writeRange (res: ServerResponse, inline: Buffer, file: Handle | undefined, r: ByteRange, end: boolean): Promise<void> {
+  if (file === undefined) {
+    const slice = inline.subarray(r.start, r.end + 1)
+    if (end) res.end(slice)
+    else res.write(slice)
+    return
+  }
+  if (r.end < r.start) {
+    if (end) res.end()
+    return
+  }
+  await pipeline(file.createReadStream({ start: r.start, end: r.end, autoClose: false }), res, { end })
+}
+
+async function writeMultipart (res: ServerResponse, headers: Record<string, string | number>, size: number, ranges: ByteRange[],
+  head: boolean, inline: Buffer, file: Handle | undefined): Promise<void> {
+  const boundary = randomBytes(16).toString('hex')
+  const contentType = String(headers['Content-Type'])
+  const partHeads = ranges.map((r) => `--${boundary}\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`)
+  const closing = `--${boundary}--\r\n`
+  let length = Buffer.byteLength(closing)
+  ranges.forEach((r, i) => { length += Buffer.byteLength(partHeads[i]) + (r.end - r.start + 1) + 2 })
+  headers['Content-Type'] = `multipart/byteranges;boundary=${boundary}`
+  headers['Content-Length'] = length
+  res.writeHead(206, headers)
+  if (head) { res.end(); return }
+  for (let i = 0; i < ranges.length; i++) {
+    res.write(partHeads[i])
+    await writeRange(res, inline, file, ranges[i], false)
+    res.write('\r\n')
+  }
+  res.end(closing)
+}
+
+export async function handleObject (s: Services, ctx: RequestContext): Promise<void> {
+  switch (ctx.method) {
+    case 'PUT': return await put(s, ctx)
+    case 'GET':
+    case 'HEAD': return await getOrHead(s, ctx)
+    case 'DELETE': return await del(s, ctx)
+    case 'POST': return await post(s, ctx)
+    default: throw new HttpError(405, `method ${ctx.method} not allowed on an object`)
+  }
+}
