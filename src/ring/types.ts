@@ -46,3 +46,22 @@ export interface Ring {
    */
   getMoreNodes (part: number): Iterable<Device>
 }
+
+/** A ring that follows its file: it reloads when the file is replaced, without a restart. */
+export interface ReloadingRing extends Ring {
+  /** The ring file this ring follows. */
+  readonly file: string
+  /** Checks the file now and reloads it if it changed; resolves to true when a new ring was loaded. */
+  checkForUpdate (): Promise<boolean>
+  /** Stops watching the file; lookups keep answering from the last ring loaded. */
+  close (): void
+}
+
+export interface OpenRingOptions {
+  /** How often the ring file's mtime, size and inode are checked; default 15000 ms, 0 turns checks off. */
+  reloadIntervalMs?: number
+  /** Called after a new ring was loaded. */
+  onReload?: (ring: Ring) => void
+  /** Called when a changed file could not be loaded; the previous ring stays in use. */
+  onError?: (err: Error) => void
+}

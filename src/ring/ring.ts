@@ -1,0 +1,79 @@
+/**
+ * The runtime ring: answers which devices hold a name, from a loaded ring file. It is immutable;
+ * a new ring file gives a new instance (see open-ring.ts for following a file).
+ *
+ * Lookups are the hot path of every request, so the replica tables are flattened into one
+ * partition-major array of device indexes, and the partition is cut from the hash with a single
+ * BigInt shift.
+ */
+import { hashPath, initHashing, type HashSecrets } from '../common/hash.js'
+import { HandoffOrder } from './handoffs.js'
+import { readRingFile, type RingData } from './ring-file.js'
+import type { Device, NodeLookup, Ring } from './types.js'
+
+export class StaticRing implements Ring {
+  readonly partPower: number
+  readonly replicaCount: number
+  readonly partCount: number
+  readonly devices: readonly Device[]
+  readonly version: string
+  private readonly shift: bigint
+  /** Replica r of partition p lives on devices[slots[p * replicaCount + r]]. */
+  private readonly slots: Int32Array
+  private readonly handoffOrder: HandoffOrder
+
+  constructor (data: RingData, private readonly secrets: HashSecrets) {
+    this.partPower = data.partPower
+    this.replicaCount = data.replicaCount
+    this.partCount = 2 ** data.partPower
+    this.version = data.version
+    this.devices = data.devices.map((d) => Object.freeze({ ...d }))
+    this.shift = BigInt(64 - data.partPower)
+    this.slots = flattenTables(data, this.devices)
+    this.handoffOrder = new HandoffOrder(this.devices)
+  }
+
+  getPart (account: string, container?: string, object?: string): number {
+    return Number(hashPath(this.secrets, account, container, object) >> this.shift)
+  }
+
+  getNodes (account: string, container?: string, object?: string): NodeLookup {
+    const part = this.getPart(account, container, object)
+    return { part, nodes: this.primaries(part) }
+  }
+
+  getPartNodes (part: number): Device[] {
+    if (!Number.isInteger(part) || part < 0 || part >= this.partCount) {
+      throw new RangeError(`partition ${part} is outside this ring (0..${this.partCount - 1})`)
+    }
+    return this.primaries(part)
+  }
+
+  getMoreNodes (part: number): Iterable<Device> {
+    return this.handoffOrder.handoffs(part, this.getPartNodes(part))
+  }
+
+  private primaries (part: number): Device[] {
+    const nodes: Device[] = []
+    const base = part * this.replicaCount
+    for (let r = 0; r < this.replicaCount; r++) nodes.push(this.devices[this.slots[base + r]])
+    return nodes
+  }
+}
+
+function flattenTables (data: RingData, devices: readonly Device[]): Int32Array {
+  const indexOfId = new Map<number, number>()
+  devices.forEach((d, i) => indexOfId.set(d.id, i))
+  const replicas = data.replicaCount
+  const slots = new Int32Array(2 ** data.partPower * replicas)
+  data.replicaTables.forEach((table, r) => {
+    for (let part = 0; part < table.length; part++) slots[part * replicas + r] = indexOfId.get(table[part]) as number
+  })
+  return slots
+}
+
+/** Loads a ring file once. Hashing is initialised here, so the ring is ready for lookups. */
+export async function loadRingFile (file: string, secrets: HashSecrets): Promise<Ring> {
+  await initHashing()
+  return new StaticRing(await readRingFile(file), secrets)
+}
