@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { handleAccount } from './account-handlers.js'
 import { handleContainer } from './container-handlers.js'
+import { handleDaemonRequest } from './daemon-handlers.js'
 import { HttpError, isDiskFull } from './errors.js'
 import { readJsonBody, send, type RequestContext } from './http-util.js'
 import { handleObject } from './object-handlers.js'
@@ -46,6 +47,7 @@ async function route (s: Services, ctx: RequestContext, pathname: string): Promi
   if (await operations(s, ctx, pathname)) return
   ctx.path = parsePath(pathname)
   const p = ctx.path
+  if (await handleDaemonRequest(s, ctx)) return
   if (p.object !== undefined) return await handleObject(s, ctx)
   if (p.container !== undefined) return await handleContainer(s, ctx)
   if (p.account !== undefined) return await handleAccount(s, ctx)
