@@ -18,6 +18,8 @@ import { Housekeeping } from './housekeeping.js'
 import { createMetrics } from './metrics.js'
 import { ObjectStore } from './object-store.js'
 import { Recon } from './recon.js'
+import { registerReconMetrics } from './recon-metrics.js'
+import { RingVersions } from './ring-versions.js'
 import { createObjectdServer } from './server.js'
 import type { Services } from './services.js'
 import { UpdateSender } from './update-sender.js'
@@ -40,7 +42,9 @@ export async function main (argv: string[]): Promise<void> {
       metrics.batchSeconds.observe(seconds)
     }
   }, log)
-  const recon = new Recon(devices, conf.recon_cache_path)
+  const ringVersions = new RingVersions(cluster)
+  const recon = new Recon(devices, conf.recon_cache_path, ringVersions)
+  registerReconMetrics(metrics.registry, recon, ringVersions)
   const agent = new Agent({ connect: { timeout: conf.conn_timeout * 1000 }, keepAliveTimeout: 30000 })
   const pendings = new AsyncPendings(devices, agent, conf.node_timeout * 1000, log, {
     onCountChange: (delta) => { metrics.asyncPending.inc(delta); recon.addAsyncPending(delta) },

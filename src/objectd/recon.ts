@@ -1,20 +1,22 @@
 /**
- * The recon view: disk usage per device, async pending count, and the last pass of each
- * background daemon. Daemons report a pass with `PUT /recon/<daemon>` (a JSON object); reports
- * persist in recon_cache_path so they survive a restart.
+ * The recon view: disk usage per device, async pending count, the version of each ring file, and
+ * the last pass of each background daemon. Daemons report a pass with `PUT /recon/<daemon>` (a
+ * JSON object); reports persist in recon_cache_path so they survive a restart.
  */
 import { readFile, rename, statfs, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeviceSet } from './device.js'
+import type { RingVersions } from './ring-versions.js'
 
 export type DaemonSummary = Record<string, unknown>
+export type DeviceUsage = { size: number, used: number, available: number } | { error: string }
 
 export class Recon {
   private daemons: Record<string, DaemonSummary> = {}
   private asyncPending = 0
   private saving: Promise<void> = Promise.resolve()
 
-  constructor (private readonly devices: DeviceSet, private readonly cachePath: string) {}
+  constructor (private readonly devices: DeviceSet, private readonly cachePath: string, private readonly rings: RingVersions) {}
 
   async load (): Promise<void> {
     try {
@@ -43,7 +45,11 @@ export class Recon {
   }
 
   async view (): Promise<Record<string, unknown>> {
-    const devices: Record<string, { size: number, used: number, available: number } | { error: string }> = {}
+    return { devices: await this.deviceUsage(), async_pending: this.asyncPending, rings: await this.rings.read(), daemons: this.daemons }
+  }
+
+  async deviceUsage (): Promise<Record<string, DeviceUsage>> {
+    const devices: Record<string, DeviceUsage> = {}
     for (const name of await this.devices.listNames()) {
       try {
         const s = await statfs(join(this.devices.root, name))
@@ -52,6 +58,6 @@ export class Recon {
         devices[name] = { error: (err as Error).message }
       }
     }
-    return { devices, async_pending: this.asyncPending, daemons: this.daemons }
+    return devices
   }
 }
