@@ -13,7 +13,13 @@ export interface BackendOptions {
   nodeTimeoutMs: number
   errorLimit: number
   errorIntervalMs: number
+  /** Told of every failed request to a node, for metrics; `kind` as in ProxyMetrics.backendErrors. */
+  onError?: (nodeKey: string, kind: BackendErrorKind) => void
 }
+
+export type BackendErrorKind = 'timeout' | 'network' | 'status'
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 export interface BackendResponse {
   status: number
@@ -49,8 +55,10 @@ function flattenHeaders (raw: Record<string, string | string[] | undefined>): Re
 export class BackendClient {
   readonly health: NodeHealth
   private readonly agent: Agent
+  private readonly onError: BackendOptions['onError']
 
   constructor (opts: BackendOptions) {
+    this.onError = opts.onError
     this.health = new NodeHealth(opts.errorLimit, opts.errorIntervalMs)
     this.agent = new Agent({
       connect: { timeout: opts.connTimeoutMs },
@@ -76,12 +84,17 @@ export class BackendClient {
         body: body ?? null,
         signal
       })
-      if (res.statusCode === 507 || res.statusCode >= 500) this.health.recordError(node)
+      if (res.statusCode === 507 || res.statusCode >= 500) this.failed(node, 'status')
       return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body, node }
     } catch (err) {
-      this.health.recordError(node)
+      this.failed(node, TIMEOUT_CODES.has((err as { code?: string }).code ?? '') ? 'timeout' : 'network')
       throw err
     }
+  }
+
+  private failed (node: Device, kind: BackendErrorKind): void {
+    this.health.recordError(node)
+    this.onError?.(NodeHealth.key(node), kind)
   }
 
   async close (): Promise<void> {
