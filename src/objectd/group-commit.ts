@@ -46,6 +46,8 @@ const DELETED = Symbol('deleted')
 export class GroupCommit {
   private queue: Queued[] = []
   private inFlight = false
+  /** Keys written by the batch being assembled. */
+  private readonly written = new Set<string>()
 
   constructor (private readonly db: Db, private readonly stats: BatchStats = {}) {}
 
@@ -103,9 +105,6 @@ export class GroupCommit {
       else r.q.reject(r.value)
     }
   }
-
-  /** Keys written by the batch being assembled. */
-  private readonly written = new Set<string>()
 
   private async readAll (batch: Queued[]): Promise<Map<string, Buffer | typeof DELETED>> {
     const keys = [...new Set(batch.flatMap((q) => q.txn.reads))]
