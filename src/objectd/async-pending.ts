@@ -55,8 +55,16 @@ export class AsyncPendings {
         attempted++
         const update = JSON.parse(value.toString('utf8')) as PendingUpdate
         if (!await this.deliver(update)) continue
-        await device.commit.run({ reads: [], apply: (view) => { view.del(key) } })
-        this.hooks.onCountChange?.(-1)
+        // The updater daemon may have dropped it meanwhile (DELETE ?async_pending): count it once.
+        const existed = await device.commit.run({
+          reads: [key],
+          apply: (view) => {
+            if (view.get(key) === undefined) return false
+            view.del(key)
+            return true
+          }
+        })
+        if (existed) this.hooks.onCountChange?.(-1)
         delivered++
       }
     }
