@@ -11,6 +11,11 @@ const commands: Record<string, { summary: string, load: () => Promise<{ main: Ma
   objectd: { summary: 'storage node daemon (objects, container and account listings)', load: async () => await import('./objectd/main.js') },
   local: { summary: 'run a whole cluster on this machine (what npm start runs)', load: async () => await import('./local/main.js') },
   proxy: { summary: 'proxy server: the Swift and S3 APIs', load: async () => await import('./proxy/main.js') },
+  replicator: { summary: 'replicator: syncs partitions with their peers, moves handoffs home', load: async () => await import('./replicator/main.js') },
+  updater: { summary: 'updater: delivers async pending listing updates', load: async () => await import('./replicator/updater/main.js') },
+  auditor: { summary: 'auditor: checks object bytes against their ETag, quarantines corrupt ones', load: async () => await import('./replicator/auditor/main.js') },
+  expirer: { summary: 'expirer: deletes objects whose X-Delete-At has passed', load: async () => await import('./replicator/expirer/main.js') },
+  'replication-report': { summary: 'report: partitions in sync, missing or misplaced, lag per region', load: async () => await import('./replicator/report.js') },
 }
 
 function usage (): string {

@@ -43,6 +43,9 @@ const POLICIES: PolicyConfig[] = [
   { index: 1, name: 'silver' }
 ]
 
+/** The node's background daemons read the node's config file; their sections start empty (defaults). */
+const BACKGROUND_SECTIONS = { replicator: {}, updater: {}, auditor: {}, expirer: {} }
+
 const SITES = [
   { region: 1, zone: 1 },
   { region: 1, zone: 2 },
@@ -144,7 +147,8 @@ async function writeConfigs (layout: LocalLayout, overrides: Record<string, Reco
     for (const device of node.devices) await mkdir(join(node.devicesRoot, device), { recursive: true })
     await write(node.config, {
       cluster: { ...cluster },
-      objectd: { bind_ip: '127.0.0.1', bind_port: node.port, devices: node.devicesRoot }
+      objectd: { bind_ip: '127.0.0.1', bind_port: node.port, devices: node.devicesRoot },
+      ...BACKGROUND_SECTIONS
     })
   }
   await write(layout.proxyConfig, {

@@ -8,9 +8,13 @@ import { parseArgs } from 'node:util'
 import { prepareLayout, type LocalLayout } from './layout.js'
 import { Supervisor, type DaemonSpec } from './supervisor.js'
 
+/** Every storage node runs these beside its objectd (src/replicator). */
+const BACKGROUND_DAEMONS = ['replicator', 'updater', 'auditor', 'expirer']
+
 function daemons (layout: LocalLayout): DaemonSpec[] {
   return [
     ...layout.nodes.map((n) => ({ name: `objectd-${n.name}`, args: ['objectd', '--config', n.config] })),
+    ...layout.nodes.flatMap((n) => BACKGROUND_DAEMONS.map((d) => ({ name: `${d}-${n.name}`, args: [d, '--config', n.config] }))),
     { name: 'proxy', args: ['proxy', '--config', layout.proxyConfig] }
   ]
 }

@@ -87,14 +87,14 @@ export async function quarantineObject (ref: ObjectRef, dataTs: string): Promise
     }
   })
   if (removed === undefined) throw new NotFound(`no object at data timestamp ${dataTs} to quarantine`)
-  if (removed.file !== undefined) await moveToQuarantine(ref.device, removed.file)
+  if (removed.file !== undefined) await moveToQuarantine(ref.device.path, removed.file)
 }
 
-/** Moves a file of the device (relative path) into its quarantine directory. */
-export async function moveToQuarantine (device: Device, relPath: string): Promise<void> {
-  const dir = join(device.path, 'quarantined', 'objects')
+/** Moves a file of the device (path relative to the device) into its quarantine directory. */
+export async function moveToQuarantine (devicePath: string, relPath: string): Promise<void> {
+  const dir = join(devicePath, 'quarantined', 'objects')
   await mkdir(dir, { recursive: true })
-  await rename(join(device.path, relPath), join(dir, basename(relPath))).catch((err: NodeJS.ErrnoException) => {
+  await rename(join(devicePath, relPath), join(dir, basename(relPath))).catch((err: NodeJS.ErrnoException) => {
     // The file may already be gone (the case that made the row useless): the row is what mattered.
     if (err.code !== 'ENOENT') throw err
   })
