@@ -28,7 +28,29 @@ export interface ProxyConfig {
   tls_cert: string
   tls_key: string
   log_level: string
+  /**
+   * The Swift API's optional features, in order (src/proxy/swift/middleware/): leave one out to
+   * turn it off. Pre-auth ones (cors, tempurl, formpost, staticweb) must come first.
+   */
+  pipeline: string[]
+  /** SLO: the smallest segment allowed, the last one excepted, and the most segments per manifest. */
+  slo_min_segment_size: number
+  slo_max_manifest_segments: number
+  /** Bulk: the most paths one ?bulk-delete removes, the most containers one archive creates. */
+  bulk_max_deletes_per_request: number
+  bulk_max_containers_per_extraction: number
+  /** FormPost and the bulk extractor: the largest single upload they accept. */
+  max_file_size: number
+  /** The region the S3 API reports (GetBucketLocation, errors). */
+  s3_region: string
+  /** Refuse S3 signatures scoped to another region; by default any region is accepted. */
+  s3_strict_region: boolean
+  /** S3 virtual-hosted style for `<bucket>.<s3_domain>`; '' serves path style only. */
+  s3_domain: string
 }
+
+/** Every Swift feature, in an order that satisfies the pipeline's rules. */
+export const DEFAULT_PIPELINE = ['cors', 'tempurl', 'formpost', 'staticweb', 'bulk', 'slo', 'dlo', 'versioned_writes', 'symlink']
 
 const schema: SectionSchema = {
   bind_ip: { type: 'string', default: '127.0.0.1' },
@@ -45,7 +67,16 @@ const schema: SectionSchema = {
   write_affinity: { type: 'string', default: '' },
   tls_cert: { type: 'string', default: '' },
   tls_key: { type: 'string', default: '' },
-  log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }
+  log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  pipeline: { type: 'string[]', default: DEFAULT_PIPELINE },
+  slo_min_segment_size: { type: 'number', default: 1, min: 1 },
+  slo_max_manifest_segments: { type: 'number', default: 1000, min: 1 },
+  bulk_max_deletes_per_request: { type: 'number', default: 10000, min: 1 },
+  bulk_max_containers_per_extraction: { type: 'number', default: 10000, min: 1 },
+  max_file_size: { type: 'number', default: 5 * 1024 * 1024 * 1024, min: 1 },
+  s3_region: { type: 'string', default: 'us-east-1' },
+  s3_strict_region: { type: 'boolean', default: false },
+  s3_domain: { type: 'string', default: '' }
 }
 
 export function readProxySection (raw: unknown): ProxyConfig {

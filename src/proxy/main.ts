@@ -39,7 +39,15 @@ export async function main (argv: string[]): Promise<void> {
   const tls = conf.tls_cert !== '' && conf.tls_key !== ''
     ? { cert: await readFile(conf.tls_cert, 'utf8'), key: await readFile(conf.tls_key, 'utf8') }
     : undefined
-  const app = buildProxy({ store, tempauth, policies: cluster.policies, logger, metrics: createProxyMetrics(), tls })
+  const app = buildProxy({
+    store,
+    tempauth,
+    policies: cluster.policies,
+    s3: { region: conf.s3_region, strictRegion: conf.s3_strict_region, domain: conf.s3_domain },
+    logger,
+    metrics: createProxyMetrics(),
+    tls
+  })
   await app.listen({ host: conf.bind_ip, port: conf.bind_port })
   logger.info({ address: `${conf.bind_ip}:${conf.bind_port}` }, 'proxy listening')
   const stop = async (): Promise<void> => {

@@ -11,6 +11,9 @@ import type { TempAuth } from '../auth/index.js'
 import { capabilities } from './info.js'
 import type { ProxyMetrics } from './metrics.js'
 import type { ObjectStore } from './core/store.js'
+import { tempauthSecrets } from './s3/credentials.js'
+import type { S3Options } from './s3/context.js'
+import { handleS3 } from './s3/router.js'
 import { handleSwift, isSwiftPath } from './swift/router.js'
 import { sendError } from './swift/errors.js'
 
@@ -18,6 +21,7 @@ export interface ProxyDeps {
   store: ObjectStore
   tempauth: TempAuth
   policies: PolicyConfig[]
+  s3: S3Options
   logger: Logger
   metrics: ProxyMetrics
   tls?: { cert: string, key: string }
@@ -62,6 +66,7 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
   })
 
   const swiftCtx = { store: deps.store, tempauth: deps.tempauth, policies: deps.policies }
+  const s3Ctx = { store: deps.store, policies: deps.policies, secretFor: tempauthSecrets(deps.tempauth), opts: deps.s3 }
   const info = JSON.stringify(capabilities(deps.policies))
 
   app.route({
@@ -75,7 +80,7 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
         return await reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
       }
       if (isSwiftPath(url)) return await handleSwift(swiftCtx, req, reply)
-      return sendError(reply, 404)
+      return await handleS3(s3Ctx, req, reply)
     }
   })
   app.setErrorHandler((err, req, reply) => {

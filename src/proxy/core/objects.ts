@@ -14,6 +14,7 @@ import type { CoreContext } from './context.js'
 import { CoreError, unavailable } from './errors.js'
 import { resumableBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
+import { LargeObjects, isManifest, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
 import { bestStatus } from './quorum.js'
 import { readAll, readFirst, writeAll, type Target } from './replicate.js'
@@ -51,6 +52,9 @@ export interface ObjectResponse {
 const FINAL_READ_STATUSES = new Set([200, 206, 304, 412, 416])
 
 export class Objects {
+  /** Manifests (SLO form) and their segments: written by S3 multipart, expanded on every GET. */
+  readonly largeObjects = new LargeObjects(this)
+
   constructor (private readonly ctx: CoreContext, private readonly containers: Containers) {}
 
   /** The container must exist: its policy picks the object ring. */
@@ -132,8 +136,14 @@ export class Objects {
   /**
    * GET or HEAD. `headers` carries the client's Range and conditional headers. With `newest`
    * every primary is asked and the newest answer (object or tombstone) wins, as X-Newest.
+   * A large object's manifest answers as the whole object, unless `raw` asks for the manifest.
    */
-  async get (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest = false): Promise<ObjectResponse> {
+  async get (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest = false, raw = false): Promise<ObjectResponse> {
+    const stored = await this.getStored(ref, method, headers, newest)
+    return raw ? stored : await this.largeObjects.expand(ref, method, headers, newest, stored)
+  }
+
+  private async getStored (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest: boolean): Promise<ObjectResponse> {
     const info = await this.containerOf(ref)
     const target = this.target(ref, this.ringFor(info))
     const path = this.pathFor(ref, target.part)
@@ -202,12 +212,14 @@ export class Objects {
       if (src.status === 412 || src.status === 304) throw new CoreError('PRECONDITION_FAILED', 'copy source precondition failed')
       throw unavailable(`copy source answered ${src.status}`)
     }
-    const sourceStored = fresh ? { 'content-type': src.headers['content-type'] ?? '' } : storedObjectHeaders(src.headers)
+    const large = isManifest(src.headers)
+    const sourceStored = withoutManifestHeaders(fresh ? { 'content-type': src.headers['content-type'] ?? '' } : storedObjectHeaders(src.headers))
     delete sourceStored['x-delete-at']
+    // A large object's ETag is not the MD5 of its bytes: the copy gets its own.
     const result = await this.put(dest, {
       body: src.body,
       contentLength: Number(src.headers['content-length']),
-      headers: { ...sourceStored, ...headers, etag: src.headers.etag ?? '' }
+      headers: { ...sourceStored, ...headers, ...(large ? {} : { etag: src.headers.etag ?? '' }) }
     })
     return { ...result, sourceHeaders: src.headers }
   }

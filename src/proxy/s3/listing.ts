@@ -1,0 +1,205 @@
+/**
+ * Bucket listings: ListObjects (v1), ListObjectsV2 and ListObjectVersions (an unversioned bucket:
+ * every key once, VersionId "null"). The container servers render the page as JSON; this module
+ * turns it into S3's shape. Rows of large objects report the whole object's size (swift_bytes)
+ * and S3 ETag (from the listing's override, else from the manifest's metadata).
+ */
+import { SLO_S3_ETAG } from './multipart-keys.js'
+import { bucketOf, isoTime, requireBucket } from './buckets.js'
+import type { S3Context, S3Request } from './context.js'
+import { S3Error, invalidArgument } from './errors.js'
+import { sendXml } from './respond.js'
+import { awsUriEncode } from './sigv4.js'
+import type { XmlObject } from './xml.js'
+
+const MAX_KEYS = 1000
+/** Above every real key under a common prefix: resuming after `a/` skips all of `a/...`. */
+const PAST_PREFIX = '\u{10FFFF}'
+
+interface Row { name: string, hash: string, bytes: number, content_type: string, last_modified: string }
+type Entry = { row: Row } | { prefix: string }
+
+export interface ListRequest {
+  prefix: string
+  delimiter: string
+  /** Keys after this one. */
+  after: string
+  maxKeys: number
+}
+
+export interface ListPage {
+  entries: Entry[]
+  truncated: boolean
+  /** The last key or common prefix of the page. */
+  last: string
+}
+
+export function maxKeysOf (r: S3Request, name = 'max-keys'): number {
+  const raw = r.query.get(name)
+  if (raw === null) return MAX_KEYS
+  if (!/^\d+$/.test(raw)) throw invalidArgument('Provided max-keys not an integer or within integer range', name, raw)
+  return Math.min(Number(raw), MAX_KEYS)
+}
+
+/** One page of a container's listing in S3 terms. */
+export async function listPage (ctx: S3Context, account: string, container: string, q: ListRequest): Promise<ListPage> {
+  if (q.maxKeys === 0) return { entries: [], truncated: false, last: '' }
+  const marker = q.delimiter !== '' && q.after.startsWith(q.prefix) && q.after.endsWith(q.delimiter) &&
+    q.after.slice(q.prefix.length).indexOf(q.delimiter) === q.after.length - q.prefix.length - q.delimiter.length
+    ? q.after + PAST_PREFIX
+    : q.after
+  const params = new URLSearchParams({ format: 'json', limit: String(q.maxKeys + 1) })
+  if (q.prefix !== '') params.set('prefix', q.prefix)
+  if (q.delimiter !== '') params.set('delimiter', q.delimiter)
+  if (marker !== '') params.set('marker', marker)
+  const res = await ctx.store.containers.read(account, container, 'GET', `?${params.toString()}`)
+  if (res.status === 404) {
+    await res.body.dump()
+    throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: container })
+  }
+  if (res.status >= 300) {
+    await res.body.dump()
+    throw new S3Error('ServiceUnavailable', `listing answered ${res.status}`)
+  }
+  const items = await res.body.json() as Array<Row | { subdir: string }>
+  const entries: Entry[] = items.map((i) => ('subdir' in i ? { prefix: i.subdir } : { row: i }))
+    .filter((e) => !('prefix' in e) || e.prefix !== q.after)
+  const truncated = entries.length > q.maxKeys
+  const page = entries.slice(0, q.maxKeys)
+  const lastEntry = page[page.length - 1]
+  const last = lastEntry === undefined ? '' : 'prefix' in lastEntry ? lastEntry.prefix : lastEntry.row.name
+  await withLargeObjectFacts(ctx, account, container, page)
+  return { entries: page, truncated, last }
+}
+
+/** Large objects: size from swift_bytes, S3 ETag from the listing override or the manifest's sysmeta. */
+async function withLargeObjectFacts (ctx: S3Context, account: string, container: string, entries: Entry[]): Promise<void> {
+  await Promise.all(entries.map(async (e) => {
+    if ('prefix' in e) return
+    const bytes = /;\s*swift_bytes=(\d+)/.exec(e.row.content_type)
+    if (bytes === null) return
+    e.row.bytes = Number(bytes[1])
+    e.row.content_type = e.row.content_type.replace(/;\s*swift_bytes=\d+/, '')
+    const override = /s3_etag=([^;\s]+)/.exec(e.row.hash)
+    if (override !== null) {
+      e.row.hash = override[1]
+      return
+    }
+    const head = await ctx.store.objects.get({ account, container, object: e.row.name }, 'HEAD', {}, false, true)
+    e.row.hash = head.headers[SLO_S3_ETAG] ?? e.row.hash
+  }))
+}
+
+export function encoder (r: S3Request): (s: string) => string {
+  const type = r.query.get('encoding-type')
+  if (type !== null && type !== 'url') throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', type)
+  return type === 'url' ? (s) => awsUriEncode(s, true) : (s) => s
+}
+
+function owner (r: S3Request): XmlObject {
+  return { ID: r.account, DisplayName: r.account }
+}
+
+function contents (page: ListPage, enc: (s: string) => string, withOwner: XmlObject | undefined): XmlObject[] {
+  const out: XmlObject[] = []
+  for (const e of page.entries) {
+    if ('prefix' in e) continue
+    out.push({
+      Key: enc(e.row.name),
+      LastModified: isoTime(e.row.last_modified),
+      ETag: `"${e.row.hash}"`,
+      Size: e.row.bytes,
+      ...(withOwner !== undefined ? { Owner: withOwner } : {}),
+      StorageClass: 'STANDARD'
+    })
+  }
+  return out
+}
+
+function commonPrefixes (page: ListPage, enc: (s: string) => string): XmlObject[] {
+  return page.entries.filter((e): e is { prefix: string } => 'prefix' in e).map((e) => ({ Prefix: enc(e.prefix) }))
+}
+
+function common (r: S3Request): { prefix: string, delimiter: string, enc: (s: string) => string } {
+  return { prefix: r.query.get('prefix') ?? '', delimiter: r.query.get('delimiter') ?? '', enc: encoder(r) }
+}
+
+export async function listObjectsV1 (ctx: S3Context, r: S3Request): Promise<void> {
+  await requireBucket(ctx, r)
+  const { prefix, delimiter, enc } = common(r)
+  const marker = r.query.get('marker') ?? ''
+  const maxKeys = maxKeysOf(r)
+  const page = await listPage(ctx, r.account, bucketOf(r), { prefix, delimiter, after: marker, maxKeys })
+  sendXml(r, 200, 'ListBucketResult', {
+    Name: bucketOf(r),
+    Prefix: enc(prefix),
+    Marker: enc(marker),
+    ...(page.truncated && delimiter !== '' ? { NextMarker: enc(page.last) } : {}),
+    MaxKeys: maxKeys,
+    ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
+    ...(r.query.has('encoding-type') ? { EncodingType: 'url' } : {}),
+    IsTruncated: page.truncated,
+    Contents: contents(page, enc, owner(r)),
+    CommonPrefixes: commonPrefixes(page, enc)
+  })
+}
+
+function decodeToken (token: string): string {
+  const key = Buffer.from(token, 'base64url').toString('utf8')
+  if (token === '' || Buffer.from(key, 'utf8').toString('base64url') !== token.replace(/=+$/, '')) {
+    throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token)
+  }
+  return key
+}
+
+export async function listObjectsV2 (ctx: S3Context, r: S3Request): Promise<void> {
+  await requireBucket(ctx, r)
+  const { prefix, delimiter, enc } = common(r)
+  const token = r.query.get('continuation-token')
+  const startAfter = r.query.get('start-after') ?? ''
+  const after = token !== null ? decodeToken(token) : startAfter
+  const maxKeys = maxKeysOf(r)
+  const fetchOwner = r.query.get('fetch-owner') === 'true'
+  const page = await listPage(ctx, r.account, bucketOf(r), { prefix, delimiter, after, maxKeys })
+  const items = contents(page, enc, fetchOwner ? owner(r) : undefined)
+  const prefixes = commonPrefixes(page, enc)
+  sendXml(r, 200, 'ListBucketResult', {
+    Name: bucketOf(r),
+    Prefix: enc(prefix),
+    ...(token !== null ? { ContinuationToken: token } : {}),
+    ...(startAfter !== '' ? { StartAfter: enc(startAfter) } : {}),
+    ...(page.truncated ? { NextContinuationToken: Buffer.from(page.last, 'utf8').toString('base64url') } : {}),
+    KeyCount: items.length + prefixes.length,
+    MaxKeys: maxKeys,
+    ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
+    ...(r.query.has('encoding-type') ? { EncodingType: 'url' } : {}),
+    IsTruncated: page.truncated,
+    Contents: items,
+    CommonPrefixes: prefixes
+  })
+}
+
+/** An unversioned bucket's versions: each key once, as its only and latest version "null". */
+export async function listObjectVersions (ctx: S3Context, r: S3Request): Promise<void> {
+  await requireBucket(ctx, r)
+  const { prefix, delimiter, enc } = common(r)
+  const keyMarker = r.query.get('key-marker') ?? ''
+  const maxKeys = maxKeysOf(r)
+  const page = await listPage(ctx, r.account, bucketOf(r), { prefix, delimiter, after: keyMarker, maxKeys })
+  const versions = contents(page, enc, owner(r)).map((c) => ({
+    Key: c.Key, VersionId: 'null', IsLatest: true, LastModified: c.LastModified, ETag: c.ETag, Size: c.Size, Owner: c.Owner, StorageClass: c.StorageClass
+  }))
+  sendXml(r, 200, 'ListVersionsResult', {
+    Name: bucketOf(r),
+    Prefix: enc(prefix),
+    KeyMarker: enc(keyMarker),
+    VersionIdMarker: r.query.get('version-id-marker') ?? '',
+    ...(page.truncated ? { NextKeyMarker: enc(page.last), NextVersionIdMarker: 'null' } : {}),
+    MaxKeys: maxKeys,
+    ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
+    ...(r.query.has('encoding-type') ? { EncodingType: 'url' } : {}),
+    IsTruncated: page.truncated,
+    Version: versions,
+    CommonPrefixes: commonPrefixes(page, enc)
+  })
+}
