@@ -28,6 +28,21 @@ export class AccountReporter {
     this.scheduled.set(id, { ref, timer })
   }
 
+  /**
+   * Reports a container now and waits for it (or for it to be kept as an async pending): a
+   * container PUT or DELETE is answered only then, so the account listing shows it at once, as
+   * with Swift's container server. Stats changes from object rows stay debounced.
+   */
+  async reportNow (ref: ContainerRef): Promise<void> {
+    const id = ref.device.name + ref.infoKey
+    const scheduled = this.scheduled.get(id)
+    if (scheduled !== undefined) {
+      clearTimeout(scheduled.timer)
+      this.scheduled.delete(id)
+    }
+    await this.report(ref)
+  }
+
   /** Sends every scheduled report now (shutdown), without waiting for the delay. */
   async flushAll (): Promise<void> {
     const pending = [...this.scheduled.values()]

@@ -48,6 +48,7 @@ async function put (s: Services, ctx: RequestContext): Promise<void> {
   const targets = updateTargets(ctx.req, 'x-account')
   const ref = await containerRef(s, ctx)
   const { created } = await s.containers.put(ref, ts, policy, ctx.req.headers, targets)
+  await s.reporter.reportNow(ref)
   send(ctx.res, created ? 201 : 202, {})
 }
 
@@ -62,6 +63,7 @@ async function del (s: Services, ctx: RequestContext): Promise<void> {
   const ts = requireTimestamp(ctx.req)
   const ref = await containerRef(s, ctx)
   await s.containers.delete(ref, ts)
+  await s.reporter.reportNow(ref)
   send(ctx.res, 204, {})
 }
 

@@ -62,7 +62,7 @@ export async function main (argv: string[]): Promise<void> {
   const dataStats = { onFsync: (seconds: number) => { metrics.fsyncs.observe(seconds) } }
   const s: Services = {
     conf, policies: new Set(cluster.policies.map((p) => p.index)), devices,
-    objects: new ObjectStore(secrets, dataStats), containers, accounts: new AccountDb(secrets),
+    objects: new ObjectStore(secrets, dataStats), containers, accounts: new AccountDb(secrets), reporter,
     sender, pendings, recon, metrics, dataStats, log
   }
 

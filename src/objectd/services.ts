@@ -1,6 +1,7 @@
 /** What the handlers share: built once in main.ts and passed to every handler. */
 import type { Logger } from '../common/logger.js'
 import type { AccountDb } from './account-db.js'
+import type { AccountReporter } from './account-reporter.js'
 import type { AsyncPendings } from './async-pending.js'
 import type { ObjectdConfig } from './config.js'
 import type { ContainerDb } from './container-db.js'
@@ -18,6 +19,7 @@ export interface Services {
   objects: ObjectStore
   containers: ContainerDb
   accounts: AccountDb
+  reporter: AccountReporter
   sender: UpdateSender
   pendings: AsyncPendings
   recon: Recon
