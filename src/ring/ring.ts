@@ -54,9 +54,10 @@ export class StaticRing implements Ring {
   }
 
   private primaries (part: number): Device[] {
-    const nodes: Device[] = []
-    const base = part * this.replicaCount
-    for (let r = 0; r < this.replicaCount; r++) nodes.push(this.devices[this.slots[base + r]])
+    const replicas = this.replicaCount
+    const nodes = new Array<Device>(replicas)
+    const base = part * replicas
+    for (let r = 0; r < replicas; r++) nodes[r] = this.devices[this.slots[base + r]]
     return nodes
   }
 }

@@ -70,8 +70,7 @@ class Rebalance {
   /** Where each slot's replica was before this rebalance (-1 for none). */
   private readonly before: Int32Array
   private gathered: Int32Array
-  gatheredCount = 0
-  moved = 0
+  private gatheredCount = 0
   /** Scratch: tiers of the current partition's placed replicas, 4 per replica (levels 1..4), and their weight. */
   private readonly peerTiers: Int32Array
   private readonly peerWeighted: Uint8Array
@@ -114,7 +113,9 @@ class Rebalance {
     const id = this.a.slots[slot]
     if (this.inTree(id)) this.addHeld(id, -1)
     this.a.slots[slot] = -1
-    this.touched[(slot / this.a.replicas) | 0] = 1
+    // A replica that held data counts against the partition's one move per rebalance; placing
+    // a replica that never had a device moves no data.
+    if (this.before[slot] >= 0) this.touched[(slot / this.a.replicas) | 0] = 1
     if (this.gatheredCount === this.gathered.length) {
       const bigger = new Int32Array(Math.min(this.gathered.length * 2, this.a.slots.length))
       bigger.set(this.gathered)
@@ -175,9 +176,7 @@ class Rebalance {
     shuffleRange(this.limits.random, this.gathered, 0, this.gatheredCount)
     for (let k = 0; k < this.gatheredCount; k++) {
       const slot = this.gathered[k]
-      const id = this.tree.deviceId[this.walk(slot)]
-      this.assign(slot, id)
-      if (id !== this.before[slot]) this.moved++
+      this.assign(slot, this.tree.deviceId[this.walk(slot)])
     }
     this.gatheredCount = 0
   }
@@ -243,10 +242,7 @@ class Rebalance {
     if (worth && this.locked(part)) this.touched[part] = 2
     const move = worth && this.touched[part] === 0
     this.assign(slot, move ? this.tree.deviceId[to] : id)
-    if (move) {
-      this.touched[part] = 1
-      this.moved++
-    }
+    if (move && this.before[slot] >= 0) this.touched[part] = 1
     return move
   }
 
@@ -311,9 +307,10 @@ class Rebalance {
     throw new Error(`no device can take another replica under ${this.tree.label[parent]}`)
   }
 
-  /** Stamps the partitions whose data moved, and counts them. */
+  /** Stamps the partitions whose data moved, and counts the moves. */
   finish (): RebalanceStats {
     const { replicas, partCount, slots, lastMoved } = this.a
+    let moved = 0
     let movedParts = 0
     let heldByMinPartHours = 0
     for (let part = 0; part < partCount; part++) {
@@ -322,12 +319,13 @@ class Rebalance {
       let anyMoved = false
       for (let i = part * replicas; i < (part + 1) * replicas; i++) {
         if (slots[i] === this.before[i]) continue
+        moved++
         anyMoved = true
         if (this.before[i] >= 0) dataMoved = true
       }
       if (anyMoved) movedParts++
       if (dataMoved) lastMoved[part] = this.limits.nowSeconds
     }
-    return { moved: this.moved, movedParts, heldByMinPartHours }
+    return { moved, movedParts, heldByMinPartHours }
   }
 }
