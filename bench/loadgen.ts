@@ -1,25 +1,25 @@
 /**
- * A Swift-API load generator: PUT, GET, HEAD, DELETE and listing phases over `count` objects of
- * `size` bytes at a given concurrency, against any Swift endpoint (Ringstore or a Swift
- * all-in-one). Prints a progress line on a terminal and a JSON summary.
+ * The load generator an operator runs before going live: put, get, head, list and delete phases
+ * over `count` objects of each size at a given concurrency, against one endpoint or, in compare
+ * mode, the same workload against two (Ringstore and a Swift all-in-one, or two Ringstore configs)
+ * with the ratios printed. A progress bar on a terminal; a JSON result and an SVG chart on request.
  *
  *   node dist/bench/loadgen.js --auth http://127.0.0.1:8080/auth/v1.0 --user test:tester --key testing \
- *     --size 4096 --count 2000 --concurrency 64 --phases put,get,head,list,delete [--json out.json]
+ *     --size 4096,1048576 --count 2000 --concurrency 64 --phases put,get,head,list,delete \
+ *     [--label ringstore --compare-auth http://127.0.0.1:18080/auth/v1.0 --compare-label swift] \
+ *     [--json result.json] [--chart result.svg]
+ *
+ * In compare mode the endpoints take turns size by size (A then B for each size), so a slow spell
+ * of a shared machine hurts both rather than one.
  */
-import { parseArgs } from 'node:util'
 import { writeFile } from 'node:fs/promises'
-import { Pool } from 'undici'
+import { parseArgs } from 'node:util'
+import { renderChart, type ChartRun } from './chart.js'
+import { API_NAMES, openClient, type ApiName, type Endpoint } from './clients.js'
+import { compareRuns, formatRatios, type PhaseRatio } from './compare.js'
+import { formatSize, runPhase, type PhaseResult } from './phase.js'
 
-export interface PhaseResult {
-  phase: string
-  ops: number
-  errors: number
-  seconds: number
-  opsPerSec: number
-  mbPerSec: number
-  p50ms: number
-  p99ms: number
-}
+export type { PhaseResult }
 
 export interface LoadOptions {
   auth: string
@@ -30,130 +30,147 @@ export interface LoadOptions {
   concurrency: number
   phases: string[]
   container: string
+  /** Default `swift`. */
+  api?: ApiName
 }
 
-async function login (opts: LoadOptions): Promise<{ token: string, storageUrl: string }> {
-  const res = await fetch(opts.auth, { headers: { 'x-auth-user': opts.user, 'x-auth-key': opts.key } })
-  if (res.status !== 200) throw new Error(`auth at ${opts.auth} failed: ${res.status}`)
-  return { token: res.headers.get('x-auth-token') ?? '', storageUrl: res.headers.get('x-storage-url') ?? '' }
-}
+export const PHASES = ['put', 'get', 'head', 'list', 'delete']
 
-function percentile (sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
-}
-
-function progress (phase: string, done: number, total: number, started: number): void {
-  if (!process.stderr.isTTY) return
-  const rate = done / Math.max(0.001, (performance.now() - started) / 1000)
-  process.stderr.write(`\r${phase.padEnd(7)} ${String(done).padStart(8)}/${total}  ${rate.toFixed(0).padStart(7)} ops/s`)
-}
-
-/** Runs `count` operations with `concurrency` workers; op(i) resolves to the bytes it moved. */
-async function runPhase (phase: string, count: number, concurrency: number, op: (i: number) => Promise<number>): Promise<PhaseResult> {
-  const latencies: number[] = []
-  let next = 0
-  let errors = 0
-  let bytes = 0
-  const started = performance.now()
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < count; i = next++) {
-      const t0 = performance.now()
-      try {
-        bytes += await op(i)
-      } catch {
-        errors++
-      }
-      latencies.push(performance.now() - t0)
-      if ((i & 63) === 0) progress(phase, latencies.length, count, started)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
-  const seconds = (performance.now() - started) / 1000
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K')
-  latencies.sort((a, b) => a - b)
-  return {
-    phase,
-    ops: count,
-    errors,
-    seconds,
-    opsPerSec: count / seconds,
-    mbPerSec: bytes / seconds / 1e6,
-    p50ms: percentile(latencies, 0.5),
-    p99ms: percentile(latencies, 0.99)
-  }
-}
-
+/** One size's phases against one endpoint. */
 export async function runLoad (opts: LoadOptions): Promise<PhaseResult[]> {
-  const { token, storageUrl } = await login(opts)
-  const url = new URL(storageUrl)
-  const pool = new Pool(url.origin, { connections: opts.concurrency, pipelining: 1 })
-  const base = url.pathname
-  const headers = { 'x-auth-token': token }
-  const body = Buffer.alloc(opts.size, 'x')
-  const name = (i: number): string => `${base}/${opts.container}/obj-${String(i).padStart(8, '0')}`
-  const call = async (method: 'PUT' | 'GET' | 'HEAD' | 'DELETE', path: string, payload?: Buffer): Promise<number> => {
-    const res = await pool.request({ method, path, headers: payload !== undefined ? { ...headers, 'content-length': String(payload.length) } : headers, body: payload })
-    let n = 0
-    for await (const chunk of res.body) n += (chunk as Buffer).length
-    if (res.statusCode >= 300 && !(method === 'DELETE' && res.statusCode === 404)) throw new Error(`${method} ${path}: ${res.statusCode}`)
-    return payload?.length ?? n
-  }
-  await call('PUT', `${base}/${opts.container}`, Buffer.alloc(0))
-  const results: PhaseResult[] = []
-  const listings = Math.max(1, Math.floor(opts.count / 100))
-  for (const phase of opts.phases) {
-    switch (phase) {
-      case 'put': results.push(await runPhase(phase, opts.count, opts.concurrency, async (i) => await call('PUT', name(i), body))); break
-      case 'get': results.push(await runPhase(phase, opts.count, opts.concurrency, async (i) => await call('GET', name(i)))); break
-      case 'head': results.push(await runPhase(phase, opts.count, opts.concurrency, async (i) => { await call('HEAD', name(i)); return 0 })); break
-      case 'list': results.push(await runPhase(phase, listings, Math.min(8, opts.concurrency),
-        async () => await call('GET', `${base}/${opts.container}?format=json&limit=1000`))); break
-      case 'delete': results.push(await runPhase(phase, opts.count, opts.concurrency, async (i) => { await call('DELETE', name(i)); return 0 })); break
-      default: throw new Error(`unknown phase ${phase}`)
+  const unknown = opts.phases.filter((p) => !PHASES.includes(p))
+  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(', ')}; phases are ${PHASES.join(', ')}`)
+  const endpoint: Endpoint = { api: opts.api ?? 'swift', auth: opts.auth, user: opts.user, key: opts.key, label: opts.auth }
+  const client = await openClient(endpoint, { container: opts.container, concurrency: opts.concurrency })
+  try {
+    await client.prepare()
+    const body = Buffer.alloc(opts.size, 'x')
+    const name = (i: number): string => `obj-${opts.size}-${String(i).padStart(8, '0')}`
+    // One listing page per hundred objects: listings are rarer than object requests in real traffic.
+    const listings = Math.max(1, Math.floor(opts.count / 100))
+    const ops: Record<string, { count: number, concurrency: number, op: (i: number) => Promise<number> }> = {
+      put: { count: opts.count, concurrency: opts.concurrency, op: async (i) => await client.put(name(i), body) },
+      get: { count: opts.count, concurrency: opts.concurrency, op: async (i) => await client.get(name(i)) },
+      head: { count: opts.count, concurrency: opts.concurrency, op: async (i) => await client.head(name(i)) },
+      list: { count: listings, concurrency: Math.min(8, opts.concurrency), op: async () => await client.list() },
+      delete: { count: opts.count, concurrency: opts.concurrency, op: async (i) => await client.delete(name(i)) }
     }
+    const results: PhaseResult[] = []
+    for (const phase of opts.phases) {
+      const p = ops[phase]
+      results.push(await runPhase(phase, opts.size, p.count, p.concurrency, p.op))
+    }
+    return results
+  } finally {
+    await client.close()
   }
-  await pool.close()
-  return results
 }
 
 export function formatTable (results: PhaseResult[]): string {
   const rows = results.map((r) =>
-    `${r.phase.padEnd(7)} ${r.ops.toString().padStart(7)} ${r.opsPerSec.toFixed(1).padStart(10)} ${r.mbPerSec.toFixed(1).padStart(8)} ${r.p50ms.toFixed(1).padStart(8)} ${r.p99ms.toFixed(1).padStart(8)} ${String(r.errors).padStart(6)}`)
-  return ['phase       ops      ops/s     MB/s   p50 ms   p99 ms errors', ...rows].join('\n')
+    `${r.phase.padEnd(7)} ${formatSize(r.size).padStart(9)} ${r.ops.toString().padStart(7)} ${r.opsPerSec.toFixed(1).padStart(10)} ${r.mbPerSec.toFixed(1).padStart(8)} ` +
+    `${r.p50ms.toFixed(1).padStart(8)} ${r.p90ms.toFixed(1).padStart(8)} ${r.p99ms.toFixed(1).padStart(8)} ${String(r.errors).padStart(6)}`)
+  return ['phase        size     ops      ops/s     MB/s   p50 ms   p90 ms   p99 ms errors', ...rows].join('\n')
+}
+
+export interface BenchResult {
+  /** Bumped when a field changes meaning, for the scripts that read these files. */
+  format: 1
+  started: string
+  workload: { sizes: number[], count: number, concurrency: number, phases: string[] }
+  runs: Array<{ label: string, api: ApiName, auth: string, results: PhaseResult[] }>
+  /** Compare mode: first run ÷ second run. */
+  ratios?: PhaseRatio[]
+}
+
+export interface BenchOptions {
+  endpoints: Endpoint[]
+  sizes: number[]
+  count: number
+  concurrency: number
+  phases: string[]
+  container: string
+}
+
+/** Every size against every endpoint, taking turns by size. */
+export async function runBench (opts: BenchOptions): Promise<BenchResult> {
+  const started = new Date().toISOString()
+  const runs = opts.endpoints.map((e) => ({ label: e.label, api: e.api, auth: e.auth, results: [] as PhaseResult[] }))
+  for (const size of opts.sizes) {
+    for (const [i, e] of opts.endpoints.entries()) {
+      if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects\n`)
+      runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container: opts.container }))
+    }
+  }
+  const result: BenchResult = { format: 1, started, workload: { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases }, runs }
+  if (runs.length === 2) result.ratios = compareRuns(runs[0].results, runs[1].results)
+  return result
+}
+
+export function chartOf (result: BenchResult): string {
+  const runs: ChartRun[] = result.runs.map((r) => ({ label: r.label, results: r.results }))
+  const w = result.workload
+  return renderChart(runs, `${runs.map((r) => r.label).join(' vs ')}: ${w.count} objects, concurrency ${w.concurrency}`)
+}
+
+function numbers (list: string, what: string): number[] {
+  const values = list.split(',').map(Number)
+  if (values.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--${what}: expected whole numbers, got ${list}`)
+  return values
+}
+
+function apiOf (value: string): ApiName {
+  if (!(API_NAMES as string[]).includes(value)) throw new Error(`--api: one of ${API_NAMES.join(', ')}, got ${value}`)
+  return value as ApiName
 }
 
 async function main (): Promise<void> {
   const { values } = parseArgs({
     options: {
+      api: { type: 'string', default: 'swift' },
       auth: { type: 'string', default: 'http://127.0.0.1:8080/auth/v1.0' },
       user: { type: 'string', default: 'test:tester' },
       key: { type: 'string', default: 'testing' },
+      label: { type: 'string' },
+      'compare-api': { type: 'string' },
+      'compare-auth': { type: 'string' },
+      'compare-user': { type: 'string' },
+      'compare-key': { type: 'string' },
+      'compare-label': { type: 'string' },
       size: { type: 'string', default: '4096' },
       count: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '64' },
-      phases: { type: 'string', default: 'put,get,head,list,delete' },
+      phases: { type: 'string', default: PHASES.join(',') },
       container: { type: 'string', default: `bench-${Date.now()}` },
-      json: { type: 'string' }
+      json: { type: 'string' },
+      chart: { type: 'string' }
     }
   })
-  const opts: LoadOptions = {
-    auth: values.auth as string,
-    user: values.user as string,
-    key: values.key as string,
-    size: Number(values.size),
-    count: Number(values.count),
-    concurrency: Number(values.concurrency),
-    phases: (values.phases as string).split(','),
-    container: values.container as string
+  const endpoints: Endpoint[] = [{ api: apiOf(values.api), auth: values.auth, user: values.user, key: values.key, label: values.label ?? 'A' }]
+  if (values['compare-auth'] !== undefined) {
+    endpoints.push({
+      api: apiOf(values['compare-api'] ?? values.api),
+      auth: values['compare-auth'],
+      user: values['compare-user'] ?? values.user,
+      key: values['compare-key'] ?? values.key,
+      label: values['compare-label'] ?? 'B'
+    })
   }
-  const results = await runLoad(opts)
-  process.stdout.write(`${formatTable(results)}\n`)
-  const summary = JSON.stringify({ options: { ...opts, key: undefined }, results })
-  if (values.json !== undefined) await writeFile(values.json, summary)
-  process.stdout.write(`${summary}\n`)
+  const result = await runBench({
+    endpoints,
+    sizes: numbers(values.size, 'size'),
+    count: numbers(values.count, 'count')[0],
+    concurrency: numbers(values.concurrency, 'concurrency')[0],
+    phases: values.phases.split(','),
+    container: values.container
+  })
+  for (const run of result.runs) process.stdout.write(`${run.label} (${run.auth})\n${formatTable(run.results)}\n\n`)
+  if (result.ratios !== undefined) process.stdout.write(`${formatRatios([endpoints[0].label, endpoints[1].label], result.ratios)}\n`)
+  if (values.chart !== undefined) await writeFile(values.chart, chartOf(result))
+  if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`)
+  else process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: unknown) => { process.stderr.write(`${(err as Error).message}\n`); process.exit(1) })
+  main().catch((err: unknown) => { process.stderr.write(`loadgen: ${(err as Error).message}\n`); process.exit(1) })
 }
