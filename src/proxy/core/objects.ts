@@ -82,6 +82,20 @@ export class Objects {
     return [...nodes.filter((n) => n.region === region), ...nodes.filter((n) => n.region !== region)]
   }
 
+  /**
+   * Where a PUT goes. With write affinity on, only to the proxy's region: its primaries there,
+   * and a handoff of the region in place of each remote primary. The write is acknowledged once
+   * a quorum has it; the replicator then carries it to the remote primaries and removes the
+   * handoff copies (docs/replication.md).
+   */
+  private writeTarget (ref: ObjectRef, ring: Ring): Target {
+    const region = this.ctx.opts.writeAffinityRegion
+    const { part, nodes } = ring.getNodes(ref.account, ref.container, ref.object)
+    if (region === undefined) return { ring, part, primaries: nodes }
+    const localHandoffs = [...handoffs(ring, part, ring.devices.length, this.ctx.client.health)].filter((n) => n.region === region)
+    return { ring, part, primaries: nodes.map((n) => n.region === region ? n : localHandoffs.shift() ?? n) }
+  }
+
   private pathFor (ref: ObjectRef, part: number): (node: Device) => string {
     return (node) => backendPath(node, part, ref.account, ref.container, ref.object)
   }
@@ -104,7 +118,7 @@ export class Objects {
       throw new CoreError('TOO_LARGE', `Your request is too large (limit ${MAX_OBJECT_SIZE} bytes)`)
     }
     const info = await this.containerOf(ref)
-    const target = this.target(ref, this.ringFor(info))
+    const target = this.writeTarget(ref, this.ringFor(info))
     const timestamp = nowTimestamp()
     const update = this.containerUpdate(ref)
     const common: BackendHeaders = {
