@@ -28,6 +28,8 @@ export interface ProxyConfig {
   tls_cert: string
   tls_key: string
   log_level: string
+  /** Seconds a stopping proxy (SIGTERM) lets requests in flight finish before it cuts their connections. */
+  shutdown_timeout: number
   /**
    * The Swift API's optional features, in order (src/proxy/swift/middleware/): leave one out to
    * turn it off. Pre-auth ones (cors, tempurl, formpost, staticweb) must come first.
@@ -68,6 +70,7 @@ const schema: SectionSchema = {
   tls_cert: { type: 'string', default: '' },
   tls_key: { type: 'string', default: '' },
   log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  shutdown_timeout: { type: 'number', default: 60, min: 0 },
   pipeline: { type: 'string[]', default: DEFAULT_PIPELINE },
   slo_min_segment_size: { type: 'number', default: 1, min: 1 },
   slo_max_manifest_segments: { type: 'number', default: 1000, min: 1 },

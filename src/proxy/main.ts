@@ -2,15 +2,17 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { readAuthSection, TempAuth } from '../auth/index.js'
-import { readClusterSection, readConfigFile } from '../common/config.js'
+import { objectRingName, readClusterSection, readConfigFile } from '../common/config.js'
 import { initHashing } from '../common/hash.js'
 import { createLogger } from '../common/logger.js'
+import { registerRingVersions } from '../common/ring-version-metric.js'
 import { BackendClient } from './backend/client.js'
 import { readProxySection } from './config.js'
 import { Rings } from './core/rings.js'
 import { ObjectStore } from './core/store.js'
 import { createProxyMetrics } from './metrics.js'
 import { buildProxy } from './server.js'
+import { stopOnSignals } from './shutdown.js'
 
 export async function main (argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } })
@@ -22,11 +24,18 @@ export async function main (argv: string[]): Promise<void> {
   const logger = createLogger('proxy', conf.log_level)
   await initHashing()
   const rings = await Rings.open(cluster)
+  const metrics = createProxyMetrics()
+  registerRingVersions(metrics.registry, () => Object.fromEntries([
+    ['account', rings.account.version],
+    ['container', rings.container.version],
+    ...cluster.policies.map((p) => [objectRingName(p.index), rings.object(p)?.version ?? 'none'])
+  ]))
   const client = new BackendClient({
     connTimeoutMs: conf.conn_timeout * 1000,
     nodeTimeoutMs: conf.node_timeout * 1000,
     errorLimit: conf.error_suppression_limit,
-    errorIntervalMs: conf.error_suppression_interval * 1000
+    errorIntervalMs: conf.error_suppression_interval * 1000,
+    onError: (node, kind) => { metrics.backendErrors.labels(node, kind).inc() }
   })
   const writeAffinity = /^r(\d+)$/.exec(conf.write_affinity)
   const store = new ObjectStore(rings, client, {
@@ -45,18 +54,17 @@ export async function main (argv: string[]): Promise<void> {
     policies: cluster.policies,
     s3: { region: conf.s3_region, strictRegion: conf.s3_strict_region, domain: conf.s3_domain },
     logger,
-    metrics: createProxyMetrics(),
+    metrics,
     tls
   })
   await app.listen({ host: conf.bind_ip, port: conf.bind_port })
   logger.info({ address: `${conf.bind_ip}:${conf.bind_port}` }, 'proxy listening')
-  const stop = async (): Promise<void> => {
-    logger.info('proxy stopping')
-    await app.close()
-    rings.close()
-    await client.close()
-    process.exit(0)
-  }
-  process.once('SIGTERM', () => { void stop() })
-  process.once('SIGINT', () => { void stop() })
+  stopOnSignals(app, {
+    timeoutMs: conf.shutdown_timeout * 1000,
+    logger,
+    release: async () => {
+      rings.close()
+      await client.close()
+    }
+  })
 }

@@ -1,0 +1,40 @@
+/**
+ * The proxy's graceful stop. On SIGTERM or SIGINT it stops accepting connections (HAProxy's
+ * health checks then fail over to the other proxies), answers 503 to any new request on a
+ * kept-alive connection, closes idle connections, and lets the requests in flight finish,
+ * uploads included, for up to `shutdown_timeout` seconds. Past that it cuts what is left and exits
+ * with 1, so a service manager can tell a clean stop from a forced one. A second signal is not
+ * caught: it ends the process at once, as an operator pressing Ctrl-C twice expects.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from '../common/logger.js'
+
+export interface ShutdownOptions {
+  timeoutMs: number
+  logger: Logger
+  /** Releases what the proxy holds (rings, backend connections) once the server has closed. */
+  release: () => Promise<void>
+}
+
+export function stopOnSignals (app: FastifyInstance, opts: ShutdownOptions): void {
+  const stop = (signal: string): void => {
+    opts.logger.info({ signal, timeoutSeconds: opts.timeoutMs / 1000 }, 'proxy stopping: finishing requests in flight')
+    const force = setTimeout(() => {
+      opts.logger.warn({ timeoutSeconds: opts.timeoutMs / 1000 }, 'shutdown timeout: cutting the connections still open')
+      app.server.closeAllConnections()
+      process.exit(1)
+    }, opts.timeoutMs)
+    void app.close()
+      .then(async () => { await opts.release() })
+      .then(() => {
+        clearTimeout(force)
+        opts.logger.info('proxy stopped')
+        process.exit(0)
+      }, (err: unknown) => {
+        opts.logger.error({ err }, 'unclean stop')
+        process.exit(1)
+      })
+  }
+  process.once('SIGTERM', () => { stop('SIGTERM') })
+  process.once('SIGINT', () => { stop('SIGINT') })
+}
