@@ -10,7 +10,7 @@ const files = targets.length > 0
   ? targets.map((p) => (p.endsWith('.js') ? p : `${p.replace(/\/$/, '')}/**/*.test.js`))
   : ['dist/test/**/*.test.js']
 
-const tap = spawn('npx', ['tap', '--disable-coverage', '--plugin=!@tapjs/typescript', '--reporter=tap', '--jobs=2', '--timeout=900', ...files], {
+const tap = spawn('npx', ['tap', '--disable-coverage', '--reporter=tap', '--jobs=2', '--timeout=900', ...files], {
   stdio: ['ignore', 'pipe', 'inherit']
 })
 let summary = { pass: 0, fail: 0 }
