@@ -66,7 +66,8 @@ async function requestedPolicy (ctx: S3Context, r: S3Request): Promise<string | 
 export async function createBucket (ctx: S3Context, r: S3Request): Promise<void> {
   const bucket = bucketOf(r)
   checkNewBucketName(bucket)
-  if (r.identity === undefined || r.account !== r.identity.account) throw new S3Error('AccessDenied', 'Access Denied')
+  // As with Swift containers: only the account's owners create buckets in it.
+  if (r.identity === undefined || !(r.identity.owner || r.identity.resellerAdmin)) throw new S3Error('AccessDenied', 'Access Denied')
   const policy = await requestedPolicy(ctx, r)
   const acl = containerAclHeaders(header(r, 'x-amz-acl') ?? 'private')
   const claim = await new BucketRegistry(ctx.store).claim(bucket, r.account)

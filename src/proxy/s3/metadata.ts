@@ -59,7 +59,10 @@ export function responseHeaders (r: S3Request, stored: Record<string, string>): 
     if (stored[name] !== undefined) out[name] = stored[name]
   }
   if (stored.etag !== undefined) out.etag = `"${stored.etag.replaceAll('"', '')}"`
-  if ((header(r, 'x-amz-checksum-mode') ?? '').toUpperCase() === 'ENABLED') Object.assign(out, storedChecksums(stored))
+  // A checksum covers the whole object: a range's bytes would not match it.
+  if ((header(r, 'x-amz-checksum-mode') ?? '').toUpperCase() === 'ENABLED' && stored['content-range'] === undefined) {
+    Object.assign(out, storedChecksums(stored))
+  }
   for (const [param, name] of Object.entries(OVERRIDES)) {
     const v = r.query.get(param)
     if (v !== null) out[name] = v
