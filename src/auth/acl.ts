@@ -4,14 +4,17 @@
  * - `.r:*` any referrer (anonymous reads of objects), `.r:example.com` / `.r:.example.com` a
  *   referrer host or domain, `.r:-host` a denied referrer (read ACL only);
  * - `.rlistings` container listings for those the referrer rules admit (read ACL only);
- * - `account:user`, `account` (every user of that account), `*:user`, `*` (any authenticated
- *   user), or a Keystone `project_id:user_id` / role name: groups matched against the identity.
+ * - `account:user` (tempauth) or `project_id:user_id` / `project_name:user_name` (Keystone),
+ *   either side may be `*`; a plain name (a tempauth account or group, a Keystone role); `*`
+ *   for any authenticated user.
  */
 export interface ParsedAcl {
   referrers: string[]
   listings: boolean
   groups: string[]
 }
+
+const REFERRER_PREFIXES = ['.r:', '.ref:', '.referer:', '.referrer:']
 
 export function parseAcl (value: string | undefined): ParsedAcl {
   const acl: ParsedAcl = { referrers: [], listings: false, groups: [] }
@@ -20,9 +23,8 @@ export function parseAcl (value: string | undefined): ParsedAcl {
     const item = raw.trim()
     if (item === '') continue
     if (item === '.rlistings') acl.listings = true
-    else if (item.startsWith('.r:') || item.startsWith('.ref:') || item.startsWith('.referer:') || item.startsWith('.referrer:')) {
-      acl.referrers.push(item.slice(item.indexOf(':') + 1))
-    } else acl.groups.push(item)
+    else if (REFERRER_PREFIXES.some((p) => item.startsWith(p))) acl.referrers.push(item.slice(item.indexOf(':') + 1))
+    else acl.groups.push(item)
   }
   return acl
 }
@@ -47,12 +49,25 @@ export function referrerAllowed (referrer: string | undefined, rules: readonly s
   return allowed
 }
 
-/** Whether any of an identity's groups is named by the ACL's group entries. */
-export function groupAllowed (groups: readonly string[], authenticated: boolean, acl: ParsedAcl): boolean {
+/** `a:b` against `x:y` where either side of the ACL entry may be `*`. */
+function pairMatches (entry: string, group: string): boolean {
+  const [ea, eb] = splitPair(entry)
+  const [ga, gb] = splitPair(group)
+  return (ea === '*' || ea === ga) && (eb === '*' || eb === gb)
+}
+
+function splitPair (s: string): [string, string] {
+  const colon = s.indexOf(':')
+  return [s.slice(0, colon), s.slice(colon + 1)]
+}
+
+/** Whether an authenticated identity's groups are named by the ACL's group entries. */
+export function groupAllowed (groups: readonly string[], acl: ParsedAcl): boolean {
   for (const entry of acl.groups) {
-    if (entry === '*' && authenticated) return true
-    if (groups.includes(entry)) return true
-    if (entry.startsWith('*:') && groups.some((g) => g.endsWith(entry.slice(1)))) return true
+    if (entry === '*') return true
+    if (entry.includes(':')) {
+      if (groups.some((g) => g.includes(':') && pairMatches(entry, g))) return true
+    } else if (groups.includes(entry)) return true
   }
   return false
 }

@@ -1,6 +1,14 @@
-// ---- re-exports: the auth surface the front ends use ----
+// ---- re-exports: the auth surface the front ends and the proxy's wiring use ----
 export type { Identity, AccessRequest, AccessDecision } from './types.js'
 export { authorize } from './authorize.js'
 export { parseAcl } from './acl.js'
 export { TempAuth, readAuthSection, type AuthConfig, type TempAuthUser } from './tempauth.js'
 export { issueToken, verifyToken, TOKEN_PREFIX } from './token.js'
+export { readKeystoneSection, type KeystoneConfig } from './keystone-config.js'
+export { KeystoneAuth } from './keystone.js'
+export { Authenticator, type TokenCheck } from './authenticator.js'
+export { TokenRevocations, type AccountMetaStore } from './revocation.js'
+export { s3SecretLookup, type S3Secret, type SecretLookup } from './s3-secrets.js'
+export { AuthUnavailableError } from './errors.js'
+export { FailureLimiter, carriesCredentials } from './failure-limiter.js'
+export { auditNote, noteIdentity, noteAuthFailure, countBodyBytes, writeAuditLine } from './audit.js'

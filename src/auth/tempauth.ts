@@ -1,11 +1,12 @@
 /**
  * tempauth: users, keys and groups from config, as a Swift all-in-one's. `test:tester` with
- * groups [`.admin`] owns account `AUTH_test`; `.reseller_admin` reaches every account.
+ * groups [`.admin`] owns account `AUTH_test`; `.reseller_admin` reaches every account; a user
+ * without `.admin` (`test:tester3`) reaches only what container ACLs grant it.
  */
 import { timingSafeEqual, createHash } from 'node:crypto'
 import { readSection, ConfigError, type SectionSchema } from '../common/config.js'
 import type { Identity } from './types.js'
-import { issueToken, verifyToken } from './token.js'
+import { issueToken, verifyToken, type TokenClaims } from './token.js'
 
 export interface TempAuthUser {
   /** `account:user` */
@@ -14,25 +15,39 @@ export interface TempAuthUser {
   groups?: string[]
 }
 
+/** The config file's `auth` section: tempauth, and what applies to every auth source. */
 export interface AuthConfig {
+  /** tempauth on (`/auth/v1.0`, `AUTH_tk` tokens, S3 keys from `users`). */
+  tempauth: boolean
   reseller_prefix: string
   /** Seconds a token lives. */
   token_life: number
   /** HMAC key every proxy of the cluster shares, so their tokens are interchangeable. */
   token_secret: string
   users: TempAuthUser[]
+  /** Failed authentications a client address may make in a burst before it gets 429s... */
+  failed_auth_burst: number
+  /** ...and how many more it earns per second. */
+  failed_auth_per_second: number
+  /** One structured line per request on stdout (the audit trail). */
+  audit_log: boolean
 }
 
 const schema: SectionSchema = {
+  tempauth: { type: 'boolean', default: true },
   reseller_prefix: { type: 'string', default: 'AUTH_' },
   token_life: { type: 'number', default: 86400, min: 1 },
-  token_secret: { type: 'string' },
-  users: { type: 'array', default: [] }
+  token_secret: { type: 'string', default: '' },
+  users: { type: 'array', default: [] },
+  failed_auth_burst: { type: 'number', default: 20, min: 1 },
+  failed_auth_per_second: { type: 'number', default: 1, min: 0.001 },
+  audit_log: { type: 'boolean', default: true }
 }
 
 export function readAuthSection (raw: unknown): AuthConfig {
   const auth = readSection<AuthConfig>(raw, 'auth', schema)
-  if (auth.token_secret.length < 16) throw new ConfigError('auth.token_secret: must be at least 16 characters')
+  if (auth.tempauth && auth.token_secret.length < 16) throw new ConfigError('auth.token_secret: must be at least 16 characters')
+  if (!/^[A-Za-z0-9]+_$/.test(auth.reseller_prefix)) throw new ConfigError('auth.reseller_prefix: letters and digits ending with "_", e.g. AUTH_')
   auth.users.forEach((u, i) => {
     if (typeof u?.user !== 'string' || !/^[^:]+:[^:]+$/.test(u.user)) throw new ConfigError(`auth.users[${i}].user: expected "account:user"`)
     if (typeof u.key !== 'string' || u.key === '') throw new ConfigError(`auth.users[${i}].key: expected a non-empty string`)
@@ -64,10 +79,11 @@ export class TempAuth {
     if (entry === undefined) return undefined
     const [accountName] = user.split(':')
     const groups = entry.groups ?? []
+    const account = this.config.reseller_prefix + accountName
     return {
       user,
-      account: this.config.reseller_prefix + accountName,
-      groups: [user, accountName, ...groups],
+      account,
+      groups: [user, accountName, account, ...groups],
       owner: groups.includes('.admin'),
       resellerAdmin: groups.includes('.reseller_admin'),
       via: 'tempauth'
@@ -90,8 +106,10 @@ export class TempAuth {
     return { ...issueToken(this.config.token_secret, user, this.config.token_life), identity }
   }
 
-  fromToken (token: string): Identity | undefined {
+  /** The identity and claims of a genuine, unexpired token of a configured user (revocation is checked by the caller). */
+  fromToken (token: string): { identity: Identity, claims: TokenClaims } | undefined {
     const claims = verifyToken(this.config.token_secret, token)
-    return claims === undefined ? undefined : this.identityOf(claims.u)
+    const identity = claims === undefined ? undefined : this.identityOf(claims.u)
+    return identity === undefined || claims === undefined ? undefined : { identity, claims }
   }
 }

@@ -1,16 +1,20 @@
 /** Who a request is, as every auth source (tempauth, Keystone, S3 keys) reports it. */
 export interface Identity {
-  /** `account:user` for tempauth, `project_id:user_name` for Keystone. */
+  /** `account:user` for tempauth, `project_id:user_id` for Keystone. */
   user: string
-  /** The account this identity belongs to, e.g. `AUTH_test`. */
+  /** The account this identity belongs to, e.g. `AUTH_test` or `KEY_<project_id>`. */
   account: string
-  /** Group names: the user itself, its tempauth account name, `.admin`, `.reseller_admin`, roles... */
+  /**
+   * Names container ACLs are matched against: `account:user` style pairs (tempauth
+   * `test:tester`, Keystone `project_id:user_id` and, in the default domain,
+   * `project_name:user_name`) and plain names (tempauth account and groups, Keystone roles).
+   */
   groups: string[]
   /** Owner of `account`: may do everything in it. */
   owner: boolean
-  /** May do everything in every account. */
+  /** May do everything in every account, and alone sets account quotas. */
   resellerAdmin: boolean
-  via: 'tempauth' | 'keystone' | 's3'
+  via: 'tempauth' | 'keystone'
 }
 
 /** What a request wants to do, with the container's ACLs when it touches a container. */
@@ -23,6 +27,8 @@ export interface AccessRequest {
   read?: string
   write?: string
   referrer?: string
+  /** The request sets or removes the account's quota (X-Account-Meta-Quota-Bytes). */
+  changesAccountQuota?: boolean
 }
 
 export type AccessDecision = 'allow' | 'deny'

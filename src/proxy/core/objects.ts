@@ -16,6 +16,7 @@ import { resumableBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
 import { LargeObjects, isManifest, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
+import type { Quotas } from './quotas.js'
 import { bestStatus } from './quorum.js'
 import { readAll, readFirst, writeAll, type Target } from './replicate.js'
 
@@ -55,7 +56,7 @@ export class Objects {
   /** Manifests (SLO form) and their segments: written by S3 multipart, expanded on every GET. */
   readonly largeObjects = new LargeObjects(this)
 
-  constructor (private readonly ctx: CoreContext, private readonly containers: Containers) {}
+  constructor (private readonly ctx: CoreContext, private readonly containers: Containers, private readonly quotas: Quotas) {}
 
   /** The container must exist: its policy picks the object ring. */
   private async containerOf (ref: ObjectRef): Promise<ContainerInfo> {
@@ -118,6 +119,7 @@ export class Objects {
       throw new CoreError('TOO_LARGE', `Your request is too large (limit ${MAX_OBJECT_SIZE} bytes)`)
     }
     const info = await this.containerOf(ref)
+    const admitted = await this.quotas.admit(ref.account, info, input)
     const target = this.writeTarget(ref, this.ringFor(info))
     const timestamp = nowTimestamp()
     const update = this.containerUpdate(ref)
@@ -130,7 +132,12 @@ export class Objects {
     const spares = handoffs(target.ring, target.part, target.primaries.length, this.ctx.client.health)
     const fanout = new PutFanout(this.ctx, target.primaries, spares, this.pathFor(ref, target.part),
       (node, replica) => ({ ...common, ...update(node, replica) }), this.ctx.opts.putReplayBytes)
-    const size = await fanout.send(input.body, input.contentLength ?? MAX_OBJECT_SIZE)
+    let size: number
+    try {
+      size = await fanout.send(admitted.body, input.contentLength ?? MAX_OBJECT_SIZE)
+    } catch (err) {
+      throw admitted.overrun() ?? err
+    }
     if (input.contentLength !== undefined && size !== input.contentLength) {
       throw new CoreError('BAD_REQUEST', `body was ${size} bytes, Content-Length said ${input.contentLength}`)
     }

@@ -8,6 +8,7 @@ import { Accounts } from './accounts.js'
 import { Containers } from './containers.js'
 import type { CoreContext, CoreOptions } from './context.js'
 import { Objects } from './objects.js'
+import { Quotas } from './quotas.js'
 import type { Rings } from './rings.js'
 
 export class ObjectStore {
@@ -20,6 +21,6 @@ export class ObjectStore {
     this.ctx = { rings, client, opts, logger }
     this.accounts = new Accounts(this.ctx)
     this.containers = new Containers(this.ctx, this.accounts)
-    this.objects = new Objects(this.ctx, this.containers)
+    this.objects = new Objects(this.ctx, this.containers, new Quotas(this.accounts))
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * Container ACLs, ownership and the reseller admin against a real cluster: every ACL form, with
+ * allowed and denied cases for the owner, a non-admin user of the same account, another
+ * account, an anonymous caller and the reseller admin.
+ */
+import t, { type Test } from 'tap'
+import { startCluster } from '../helpers/cluster.js'
+import { as, callers, type Caller } from './helpers.js'
+
+const cluster = await startCluster(t, { overrides: { proxy: { info_cache_ttl: 0 }, auth: { failed_auth_burst: 10000 } } })
+const who = await callers(cluster)
+const test = who.owner.storageUrl as string
+const test2 = who.other.storageUrl as string
+const SECRET = 'content of AUTH_test'
+
+/** Creates `container` in AUTH_test with the given ACL headers and one object `o`. */
+async function container (name: string, acl: Record<string, string>): Promise<string> {
+  t.equal((await as(who.owner, 'PUT', `${test}/${name}`, acl)).status, 201, `create ${name}`)
+  t.equal((await as(who.owner, 'PUT', `${test}/${name}/o`, {}, SECRET)).status, 201, `object in ${name}`)
+  return `${test}/${name}`
+}
+
+type Case = [Caller, number]
+
+async function expectAll (t: Test, method: string, url: string, cases: Case[], headers: Record<string, string> = {}, body?: string): Promise<void> {
+  for (const [caller, status] of cases) {
+    const res = await as(caller, method, url, headers, body)
+    t.equal(res.status, status, `${method} ${url.slice(url.indexOf('/v1/'))} as ${caller.name}${headers.referer !== undefined ? ` (Referer ${headers.referer})` : ''}`)
+    if (status >= 400) t.notMatch(res.text, SECRET, 'a refusal leaks nothing')
+  }
+}
+
+t.test('no ACL: the owner and the reseller admin only', async (t) => {
+  const c = await container('private', {})
+  await expectAll(t, 'GET', `${c}/o`, [[who.owner, 200], [who.admin, 200], [who.tester3, 403], [who.other, 403], [who.anon, 401]])
+  await expectAll(t, 'GET', c, [[who.owner, 200], [who.admin, 200], [who.tester3, 403], [who.other, 403], [who.anon, 401]])
+  await expectAll(t, 'PUT', `${c}/new`, [[who.tester3, 403], [who.other, 403], [who.anon, 401]], {}, 'x')
+  await expectAll(t, 'DELETE', `${c}/o`, [[who.tester3, 403], [who.other, 403], [who.anon, 401]])
+  await expectAll(t, 'GET', test, [[who.owner, 200], [who.admin, 200], [who.tester3, 403], [who.other, 403], [who.anon, 401]])
+  await expectAll(t, 'GET', test2, [[who.other, 204], [who.owner, 403], [who.tester3, 403]])
+})
+
+t.test('.r:* reads objects for anyone, listings need .rlistings', async (t) => {
+  const c = await container('public', { 'x-container-read': '.r:*' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 200], [who.other, 200], [who.tester3, 200], [who.admin, 200]])
+  await expectAll(t, 'HEAD', `${c}/o`, [[who.anon, 200]])
+  await expectAll(t, 'GET', c, [[who.anon, 401], [who.other, 403], [who.owner, 200]])
+  await expectAll(t, 'PUT', `${c}/o`, [[who.anon, 401], [who.other, 403]], {}, 'overwritten')
+  const listed = await container('listed', { 'x-container-read': '.r:*,.rlistings' })
+  await expectAll(t, 'GET', listed, [[who.anon, 200], [who.other, 200]])
+  t.equal((await as(who.anon, 'GET', listed)).text.trim(), 'o')
+})
+
+t.test('.r:<referrer> and denied referrers', async (t) => {
+  const c = await container('referred', { 'x-container-read': '.r:.example.com,.r:-bad.example.com' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 200]], { referer: 'https://www.example.com/page' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 200]], { referer: 'https://example.com/' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 401]], { referer: 'https://bad.example.com/' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 401]], { referer: 'https://example.org/' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 401], [who.other, 403]])
+  await expectAll(t, 'GET', c, [[who.anon, 401]], { referer: 'https://www.example.com/' })
+})
+
+t.test('<account>:<user>, <account> and * in X-Container-Read', async (t) => {
+  const c = await container('user-read', { 'x-container-read': 'test:tester3' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.tester3, 200], [who.other, 403], [who.anon, 401]])
+  await expectAll(t, 'GET', c, [[who.tester3, 200]])
+  await expectAll(t, 'PUT', `${c}/o2`, [[who.tester3, 403]], {}, 'x')
+  const acct = await container('account-read', { 'x-container-read': 'test2' })
+  await expectAll(t, 'GET', `${acct}/o`, [[who.other, 200], [who.tester3, 403]])
+  const wildcard = await container('wildcard-read', { 'x-container-read': 'test2:*' })
+  await expectAll(t, 'GET', `${wildcard}/o`, [[who.other, 200], [who.tester3, 403]])
+  const anyUser = await container('any-user-read', { 'x-container-read': '*' })
+  await expectAll(t, 'GET', `${anyUser}/o`, [[who.other, 200], [who.tester3, 200], [who.anon, 401]])
+})
+
+t.test('X-Container-Write grants object writes, not reads', async (t) => {
+  const c = await container('drop-box', { 'x-container-write': 'test2:tester2' })
+  await expectAll(t, 'PUT', `${c}/from-test2`, [[who.other, 201], [who.tester3, 403], [who.anon, 401]], {}, 'dropped')
+  await expectAll(t, 'POST', `${c}/from-test2`, [[who.other, 202]], { 'x-object-meta-k': 'v' })
+  await expectAll(t, 'GET', `${c}/from-test2`, [[who.other, 403], [who.owner, 200]])
+  await expectAll(t, 'DELETE', `${c}/from-test2`, [[who.other, 204]])
+  await expectAll(t, 'POST', c, [[who.other, 403]], { 'x-container-meta-x': 'y' })
+  // A writer may not copy in what it cannot read.
+  await expectAll(t, 'PUT', `${c}/stolen`, [[who.other, 403]], { 'x-copy-from': 'private/o' }, '')
+  await expectAll(t, 'COPY', `${test}/private/o`, [[who.other, 403]], { destination: 'drop-box/stolen' })
+})
+
+t.test('only owners and the reseller admin change ACLs', async (t) => {
+  await container('acl-change', { 'x-container-read': 'test:tester3' })
+  const c = `${test}/acl-change`
+  await expectAll(t, 'POST', c, [[who.tester3, 403], [who.other, 403], [who.anon, 401]], { 'x-container-read': '.r:*' })
+  await expectAll(t, 'PUT', c, [[who.tester3, 403], [who.other, 403]], { 'x-container-write': 'test2' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 401]])
+  await expectAll(t, 'POST', c, [[who.owner, 204]], { 'x-container-read': '.r:*' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 200]])
+  await expectAll(t, 'POST', c, [[who.admin, 204]], { 'x-remove-container-read': 'x' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.anon, 401], [who.tester3, 403]])
+})
+
+t.test('only the reseller admin sets the account quota', async (t) => {
+  await expectAll(t, 'POST', test, [[who.owner, 403], [who.tester3, 403], [who.other, 403], [who.anon, 401]], { 'x-account-meta-quota-bytes': '100' })
+  await expectAll(t, 'POST', test, [[who.owner, 403]], { 'x-remove-account-meta-quota-bytes': 'x' })
+  await expectAll(t, 'POST', test, [[who.owner, 204]], { 'x-account-meta-color': 'blue' })
+  await expectAll(t, 'POST', test, [[who.admin, 204]], { 'x-account-meta-quota-bytes': '1000000' })
+  t.equal((await as(who.owner, 'HEAD', test)).headers.get('x-account-meta-quota-bytes'), '1000000')
+  await expectAll(t, 'POST', test, [[who.admin, 204]], { 'x-remove-account-meta-quota-bytes': 'x' })
+})
+
+t.test('the reseller admin reaches every account', async (t) => {
+  await expectAll(t, 'PUT', `${test2}/by-admin`, [[who.admin, 201]])
+  await expectAll(t, 'PUT', `${test2}/by-admin/o`, [[who.admin, 201]], {}, 'x')
+  await expectAll(t, 'GET', `${test2}/by-admin/o`, [[who.admin, 200], [who.other, 200], [who.owner, 403]])
+  const fresh = test.replace('AUTH_test', 'AUTH_made-by-admin')
+  await expectAll(t, 'PUT', `${fresh}/c`, [[who.admin, 201], [who.owner, 403]])
+})
+
+t.test('accounts outside every reseller prefix are refused', async (t) => {
+  const foreign = test.replace('AUTH_test', 'OTHER_test')
+  await expectAll(t, 'GET', foreign, [[who.anon, 401], [who.owner, 403]])
+  await expectAll(t, 'GET', test.replace('AUTH_test', 'AUTH_'), [[who.owner, 403]])
+})
