@@ -1,0 +1,124 @@
+// Multipart uploads through @aws-sdk/client-s3 v3, and what the completed object is: its S3
+// ETag, ranges across parts, the Swift API's view of it, copies of it, deleting it.
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand,
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand,
+  UploadPartCommand, UploadPartCopyCommand, PutObjectCommand
+} from '@aws-sdk/client-s3'
+import { createHash } from 'node:crypto'
+import t from 'tap'
+import { startCluster } from '../helpers/cluster.js'
+import { client, errorCode } from './helpers.js'
+
+const cluster = await startCluster(t)
+const s3 = client(cluster.url)
+const MiB = 1024 * 1024
+const part1 = Buffer.alloc(5 * MiB, 'a')
+const part2 = Buffer.alloc(5 * MiB + 17, 'b')
+const part3 = Buffer.from('the tail')
+const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex')
+const expectedEtag = `"${createHash('md5').update(Buffer.concat([part1, part2, part3].map((p) => Buffer.from(md5(p), 'hex')))).digest('hex')}-3"`
+
+await s3.send(new CreateBucketCommand({ Bucket: 'mpu' }))
+
+async function upload (key: string, parts: Buffer[]): Promise<{ uploadId: string, etags: string[] }> {
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: key, ContentType: 'application/x-big', Metadata: { origin: 'multipart' } }))
+  const uploadId = created.UploadId as string
+  const etags: string[] = []
+  for (const [i, body] of parts.entries()) {
+    etags.push((await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: key, UploadId: uploadId, PartNumber: i + 1, Body: body }))).ETag as string)
+  }
+  return { uploadId, etags }
+}
+
+t.test('complete: S3 ETag, size, metadata, listing, ranges across parts, Swift reads it whole', async (t) => {
+  const { uploadId, etags } = await upload('big/object', [part1, part2, part3])
+  const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))
+  t.same(uploads.Uploads?.map((u) => [u.Key, u.UploadId]), [['big/object', uploadId]])
+  const parts = await s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'big/object', UploadId: uploadId }))
+  t.same(parts.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag]), [[1, part1.length, etags[0]], [2, part2.length, etags[1]], [3, part3.length, etags[2]]])
+  const page = await s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'big/object', UploadId: uploadId, MaxParts: 2 }))
+  t.same([page.Parts?.length, page.IsTruncated, page.NextPartNumberMarker], [2, true, '2'])
+  const done = await s3.send(new CompleteMultipartUploadCommand({
+    Bucket: 'mpu', Key: 'big/object', UploadId: uploadId,
+    MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) }
+  }))
+  t.equal(done.ETag, expectedEtag)
+  const total = part1.length + part2.length + part3.length
+  const head = await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big/object' }))
+  t.same([head.ContentLength, head.ETag, head.ContentType, head.Metadata], [total, expectedEtag, 'application/x-big', { origin: 'multipart' }])
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'mpu', Prefix: 'big/' }))
+  t.same(listed.Contents?.map((c) => [c.Key, c.Size, c.ETag]), [['big/object', total, expectedEtag]])
+  t.same((await s3.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))).Uploads ?? [], [], 'completed uploads are gone')
+  const whole = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object' }))).Body?.transformToByteArray() as Uint8Array)
+  t.equal(md5(whole), md5(Buffer.concat([part1, part2, part3])))
+  const across = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', Range: `bytes=${part1.length - 3}-${part1.length + 2}` }))
+  t.equal(await across.Body?.transformToString(), 'aaabbb')
+  t.equal(across.ContentRange, `bytes ${part1.length - 3}-${part1.length + 2}/${total}`)
+  const tail = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', Range: 'bytes=-8' }))
+  t.equal(await tail.Body?.transformToString(), 'the tail')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', Range: `bytes=${total}-` }))), 'InvalidRange')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', IfMatch: expectedEtag, Range: 'bytes=0-0' }))), 'ok')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', IfNoneMatch: expectedEtag }))), '304')
+
+  const { token, storageUrl } = await cluster.auth()
+  const swift = await fetch(`${storageUrl}/mpu/big/object`, { headers: { 'x-auth-token': token } })
+  t.equal(swift.status, 200)
+  t.equal(md5(Buffer.from(await swift.arrayBuffer())), md5(whole), 'the Swift API reads the whole object')
+})
+
+t.test('copies of a multipart object and copies into parts', async (t) => {
+  const copied = await s3.send(new CopyObjectCommand({ Bucket: 'mpu', Key: 'copy-of-big', CopySource: 'mpu/big/object' }))
+  const total = part1.length + part2.length + part3.length
+  const head = await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'copy-of-big' }))
+  t.equal(head.ContentLength, total)
+  t.equal(copied.CopyObjectResult?.ETag, `"${md5(Buffer.concat([part1, part2, part3]))}"`, 'a copy is a plain object with its own MD5')
+  await s3.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'source', Body: part1 }))
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'from-copies' }))
+  const p1 = await s3.send(new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId, PartNumber: 1, CopySource: 'mpu/source' }))
+  const p2 = await s3.send(new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId, PartNumber: 2, CopySource: 'mpu/big/object', CopySourceRange: `bytes=${part1.length}-${part1.length + 9}` }))
+  await s3.send(new CompleteMultipartUploadCommand({
+    Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId,
+    MultipartUpload: { Parts: [{ ETag: p1.CopyPartResult?.ETag, PartNumber: 1 }, { ETag: p2.CopyPartResult?.ETag, PartNumber: 2 }] }
+  }))
+  const got = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'from-copies', Range: `bytes=${part1.length - 1}-` }))
+  t.equal(await got.Body?.transformToString(), 'abbbbbbbbbb')
+})
+
+t.test('complete refuses: small parts, wrong order, unknown parts, unknown uploads; abort', async (t) => {
+  const { uploadId, etags } = await upload('bad', [part3, part3])
+  const complete = async (parts: Array<{ ETag?: string, PartNumber: number }>, id = uploadId): Promise<string> =>
+    await errorCode(s3.send(new CompleteMultipartUploadCommand({ Bucket: 'mpu', Key: 'bad', UploadId: id, MultipartUpload: { Parts: parts } })))
+  t.equal(await complete([{ ETag: etags[0], PartNumber: 1 }, { ETag: etags[1], PartNumber: 2 }]), 'EntityTooSmall')
+  t.equal(await complete([{ ETag: etags[1], PartNumber: 2 }, { ETag: etags[0], PartNumber: 1 }]), 'InvalidPartOrder')
+  t.equal(await complete([{ ETag: '"0123456789abcdef0123456789abcdef"', PartNumber: 1 }]), 'InvalidPart')
+  t.equal(await complete([{ ETag: etags[0], PartNumber: 7 }]), 'InvalidPart')
+  t.equal(await complete([{ ETag: etags[0], PartNumber: 1 }], 'NoSuchUploadId'), 'NoSuchUpload')
+  t.equal(await errorCode(s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'bad', UploadId: uploadId, PartNumber: 10001, Body: 'x' }))), 'InvalidArgument')
+  t.equal(await complete([{ ETag: etags[1], PartNumber: 2 }]), 'ok', 'a single last part may be small')
+  const second = await upload('aborted', [part3])
+  await s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted', UploadId: second.uploadId }))
+  t.equal(await errorCode(s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'aborted', UploadId: second.uploadId }))), 'NoSuchUpload')
+  t.equal(await errorCode(s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted', UploadId: second.uploadId }))), 'NoSuchUpload')
+  const other = client(cluster.url, 'test2:tester2', 'testing2')
+  t.equal(await errorCode(other.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'x' }))), 'AccessDenied')
+  t.equal(await errorCode(other.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))), 'AccessDenied')
+})
+
+t.test('part numbers up to 10,000', async (t) => {
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'sparse' }))
+  const last = await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'sparse', UploadId: created.UploadId, PartNumber: 10000, Body: 'end' }))
+  const first = await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'sparse', UploadId: created.UploadId, PartNumber: 1, Body: part1 }))
+  await s3.send(new CompleteMultipartUploadCommand({
+    Bucket: 'mpu', Key: 'sparse', UploadId: created.UploadId,
+    MultipartUpload: { Parts: [{ ETag: first.ETag, PartNumber: 1 }, { ETag: last.ETag, PartNumber: 10000 }] }
+  }))
+  t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'sparse' }))).ContentLength, part1.length + 3)
+})
+
+t.test('deleting a multipart object removes its segments', async (t) => {
+  await s3.send(new DeleteObjectCommand({ Bucket: 'mpu', Key: 'big/object' }))
+  const { token, storageUrl } = await cluster.auth()
+  const segments = await fetch(`${storageUrl}/mpu+segments?format=json&prefix=big/`, { headers: { 'x-auth-token': token } })
+  t.same(segments.status === 200 ? await segments.json() : [], [])
+})
