@@ -22,8 +22,8 @@ export function createProxyMetrics (): ProxyMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry]
     }),
-    bytesIn: new Counter({ name: 'ringstore_proxy_bytes_in_total', help: 'Bytes received from clients (headers and bodies)', labelNames: ['api'], registers: [registry] }),
-    bytesOut: new Counter({ name: 'ringstore_proxy_bytes_out_total', help: 'Bytes sent to clients (headers and bodies)', labelNames: ['api'], registers: [registry] }),
+    bytesIn: new Counter({ name: 'ringstore_proxy_bytes_in_total', help: 'Request body bytes received from clients', labelNames: ['api'], registers: [registry] }),
+    bytesOut: new Counter({ name: 'ringstore_proxy_bytes_out_total', help: 'Response body bytes sent to clients', labelNames: ['api'], registers: [registry] }),
     backendErrors: new Counter({
       name: 'ringstore_proxy_backend_errors_total',
       help: 'Failed requests to storage nodes, by node (ip:port/device) and kind (timeout, network, status)',

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from '../common/logger.js'
 import type { PolicyConfig } from '../common/config.js'
-import type { TempAuth } from '../auth/index.js'
+import { auditNote, countBodyBytes, type TempAuth } from '../auth/index.js'
 import { capabilities } from './info.js'
 import type { ProxyMetrics } from './metrics.js'
 import type { ObjectStore } from './core/store.js'
@@ -59,10 +59,15 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-trans-id', req.id).header('x-openstack-request-id', req.id)
+    // Bodies are counted for the bytes in/out metrics (and the audit trail) without consuming them.
+    countBodyBytes(req.raw, reply.raw)
   })
   app.addHook('onResponse', async (req, reply) => {
     const api = isSwiftPath(req.url) ? 'swift' : 's3'
     deps.metrics.requestDuration.labels(api, req.method, String(reply.statusCode)).observe(reply.elapsedTime / 1000)
+    const counted = auditNote(req.raw)
+    deps.metrics.bytesIn.labels(api).inc(counted.bytesIn)
+    deps.metrics.bytesOut.labels(api).inc(counted.bytesOut)
   })
 
   const swiftCtx = { store: deps.store, tempauth: deps.tempauth, policies: deps.policies }
