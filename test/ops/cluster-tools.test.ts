@@ -1,7 +1,7 @@
 /**
  * `ringstore dispersion` and `ringstore status` against a real four-node cluster: a replica
  * removed on a storage node is counted as missing, and a stopped node shows as down with a
- * non-zero (CRITICAL) exit code.
+ * non-zero (CRITICAL) exit code. On the way, the metrics the dashboard relies on.
  */
 import t from 'tap'
 import { execFile } from 'node:child_process'
@@ -60,6 +60,17 @@ t.test('dispersion: probes are placed once, then a removed replica is counted', 
   const region = objects.regions[String(victim.region)]
   t.equal(region.missing, 1, `the missing copy is counted in region ${victim.region}`)
   t.equal(region.found, region.expected - 1)
+})
+
+t.test('metrics: ring versions, bytes per API, disk usage per device', async (t) => {
+  const proxy = await (await fetch(`${cluster.url}/metrics`)).text()
+  t.match(proxy, /ringstore_ring_version_info\{ring="object",version="[^"]+"\} 1/)
+  const bytesIn = /ringstore_proxy_bytes_in_total\{api="swift"\} (\d+)/.exec(proxy)
+  t.ok(Number(bytesIn?.[1]) > 0, 'the probes\' bodies are counted')
+  t.match(proxy, /ringstore_proxy_bytes_out_total\{api="swift"\}/)
+  const node = await (await fetch(`http://127.0.0.1:${cluster.layout.nodes[0].port}/metrics`)).text()
+  t.match(node, /objectd_device_bytes\{device="d1",kind="size"\} \d+/)
+  t.match(node, /ringstore_ring_version_info\{ring="container",version="[^"]+"\} 1/)
 })
 
 t.test('status: all up is OK; a stopped node is down and CRITICAL', async (t) => {
