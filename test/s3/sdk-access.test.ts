@@ -1,0 +1,187 @@
+// Access through the S3 API beyond the owner's own requests: canned ACLs (bucket and object),
+// anonymous and cross-user reads and writes, presigned URLs, browser POST uploads with a policy,
+// bucket CORS and preflights, virtual-hosted style, and NotImplemented for what is not served.
+import {
+  CreateBucketCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketTaggingCommand, GetObjectAclCommand, GetObjectCommand,
+  PutBucketAclCommand, PutBucketCorsCommand, PutObjectCommand, DeleteBucketCorsCommand, ListObjectsV2Command, PutObjectAclCommand
+} from '@aws-sdk/client-s3'
+import aws4 from 'aws4'
+import { createHmac } from 'node:crypto'
+import { request } from 'node:http'
+import t from 'tap'
+import { startCluster } from '../helpers/cluster.js'
+import { client, errorCode } from './helpers.js'
+
+const cluster = await startCluster(t, { overrides: { proxy: { s3_domain: 's3.test' } } })
+const s3 = client(cluster.url)
+const tester3 = client(cluster.url, 'test:tester3', 'testing3')
+const other = client(cluster.url, 'test2:tester2', 'testing2')
+const host = new URL(cluster.url).host
+
+await s3.send(new CreateBucketCommand({ Bucket: 'shared' }))
+await s3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'doc.txt', Body: 'shared text' }))
+
+t.test('canned bucket ACLs open reads and writes, and read back as grants', async (t) => {
+  t.equal((await fetch(`${cluster.url}/shared/doc.txt`)).status, 403, 'private by default')
+  t.equal(await errorCode(tester3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'doc.txt' }))), 'AccessDenied')
+  await s3.send(new PutBucketAclCommand({ Bucket: 'shared', ACL: 'public-read' }))
+  const anonymous = await fetch(`${cluster.url}/shared/doc.txt`)
+  t.equal(anonymous.status, 200)
+  t.equal(await anonymous.text(), 'shared text')
+  t.equal((await fetch(`${cluster.url}/shared?list-type=2`)).status, 200, 'anonymous listing')
+  t.equal((await fetch(`${cluster.url}/shared/doc.txt`, { method: 'PUT', body: 'x' })).status, 403, 'anonymous write refused')
+  const acl = await s3.send(new GetBucketAclCommand({ Bucket: 'shared' }))
+  t.same(acl.Grants?.map((g) => [g.Grantee?.URI ?? g.Grantee?.ID, g.Permission]),
+    [['AUTH_test', 'FULL_CONTROL'], ['http://acs.amazonaws.com/groups/global/AllUsers', 'READ']])
+  t.equal(await errorCode(tester3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'doc.txt' }))), 'ok')
+  t.equal(await errorCode(tester3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'w', Body: 'w' }))), 'AccessDenied')
+  t.equal(await errorCode(tester3.send(new GetBucketAclCommand({ Bucket: 'shared' }))), 'AccessDenied')
+
+  await s3.send(new PutBucketAclCommand({ Bucket: 'shared', ACL: 'authenticated-read' }))
+  t.equal((await fetch(`${cluster.url}/shared/doc.txt`)).status, 403)
+  t.equal(await errorCode(other.send(new GetObjectCommand({ Bucket: 'shared', Key: 'doc.txt' }))), 'ok', 'another account reads it')
+  t.equal(await errorCode(other.send(new ListObjectsV2Command({ Bucket: 'shared' }))), 'ok')
+
+  await s3.send(new PutBucketAclCommand({ Bucket: 'shared', ACL: 'public-read-write' }))
+  t.equal(await errorCode(other.send(new PutObjectCommand({ Bucket: 'shared', Key: 'from-other', Body: 'hi' }))), 'ok')
+  t.equal(await errorCode(tester3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'from-tester3', Body: 'hi' }))), 'ok')
+
+  await s3.send(new PutBucketAclCommand({
+    Bucket: 'shared',
+    AccessControlPolicy: {
+      Owner: { ID: 'AUTH_test' },
+      Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'AUTH_test' }, Permission: 'FULL_CONTROL' }]
+    }
+  }))
+  t.equal(await errorCode(other.send(new GetObjectCommand({ Bucket: 'shared', Key: 'doc.txt' }))), 'AccessDenied', 'a grants document back to private')
+  t.equal(await errorCode(s3.send(new PutBucketAclCommand({ Bucket: 'shared', ACL: 'no-such-acl' as never }))), 'InvalidArgument')
+})
+
+t.test('object ACLs are kept and reported', async (t) => {
+  await s3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'public.txt', Body: 'p', ACL: 'public-read' }))
+  const acl = await s3.send(new GetObjectAclCommand({ Bucket: 'shared', Key: 'public.txt' }))
+  t.same(acl.Grants?.map((g) => g.Permission), ['FULL_CONTROL', 'READ'])
+  await s3.send(new PutObjectAclCommand({ Bucket: 'shared', Key: 'public.txt', ACL: 'private' }))
+  t.same((await s3.send(new GetObjectAclCommand({ Bucket: 'shared', Key: 'public.txt' }))).Grants?.map((g) => g.Permission), ['FULL_CONTROL'])
+  t.equal(await errorCode(s3.send(new GetObjectAclCommand({ Bucket: 'shared', Key: 'missing' }))), 'NoSuchKey')
+})
+
+t.test('presigned URLs (SigV4 query)', async (t) => {
+  const presign = (path: string, method: string, expires: number, headers: Record<string, string> = {}): string => {
+    const signed = aws4.sign({ host, path: `${path}?X-Amz-Expires=${expires}`, method, service: 's3', region: 'us-east-1', signQuery: true, headers },
+      { accessKeyId: 'test:tester', secretAccessKey: 'testing' })
+    return `${cluster.url}${signed.path as string}`
+  }
+  const put = await fetch(presign('/shared/presigned.txt', 'PUT', 60), { method: 'PUT', body: 'via presigned PUT' })
+  t.equal(put.status, 200)
+  const get = await fetch(presign('/shared/presigned.txt', 'GET', 60))
+  t.equal(await get.text(), 'via presigned PUT')
+  const tampered = presign('/shared/presigned.txt', 'GET', 60).replace('presigned.txt', 'doc.txt')
+  t.equal((await fetch(tampered)).status, 403)
+  const expiring = presign('/shared/doc.txt', 'GET', 1)
+  await new Promise((resolve) => setTimeout(resolve, 2100))
+  const res = await fetch(expiring)
+  t.equal(res.status, 403)
+  t.match(await res.text(), /Request has expired/)
+})
+
+t.test('browser POST upload with a signed policy', async (t) => {
+  const date = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
+  const credential = `test:tester/${date.slice(0, 8)}/us-east-1/s3/aws4_request`
+  const policyOf = (conditions: unknown[]): string => Buffer.from(JSON.stringify({
+    expiration: new Date(Date.now() + 600_000).toISOString(),
+    conditions: [{ bucket: 'shared' }, ['starts-with', '$key', 'uploads/'], { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+      { 'x-amz-credential': credential }, { 'x-amz-date': date }, ['content-length-range', 1, 1000], ...conditions]
+  })).toString('base64')
+  const sign = (policy: string): string => {
+    const hmac = (k: string | Buffer, d: string): Buffer => createHmac('sha256', k).update(d).digest()
+    const key = hmac(hmac(hmac(hmac('AWS4testing', date.slice(0, 8)), 'us-east-1'), 's3'), 'aws4_request')
+    return createHmac('sha256', key).update(policy).digest('hex')
+  }
+  const post = async (key: string, extra: Record<string, string>, conditions: unknown[], body = 'posted body'): Promise<Response> => {
+    const policy = policyOf(conditions)
+    const form = new FormData()
+    const fields: Record<string, string> = { key, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': date, policy, 'x-amz-signature': sign(policy), ...extra }
+    for (const [k, v] of Object.entries(fields)) form.append(k, v)
+    form.append('file', new Blob([body]), 'local name.txt')
+    return await fetch(`${cluster.url}/shared`, { method: 'POST', body: form, redirect: 'manual' })
+  }
+  t.equal((await post('uploads/${filename}', {}, [])).status, 204)
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'uploads/local name.txt' }))).Body?.transformToString(), 'posted body')
+  const created = await post('uploads/two', { success_action_status: '201' }, [{ success_action_status: '201' }])
+  t.equal(created.status, 201)
+  t.match(await created.text(), /<Key>uploads\/two<\/Key>/)
+  const redirected = await post('uploads/three', { success_action_redirect: 'http://example.com/done' }, [{ success_action_redirect: 'http://example.com/done' }])
+  t.equal(redirected.status, 303)
+  t.match(redirected.headers.get('location') ?? '', /^http:\/\/example\.com\/done\?bucket=shared&key=uploads%2Fthree&etag=/)
+  t.equal((await post('elsewhere/x', {}, [])).status, 403, 'key outside the policy')
+  t.equal((await post('uploads/extra', { 'x-amz-meta-unlisted': 'v' }, [])).status, 403, 'field the policy does not cover')
+  t.equal((await post('uploads/big', {}, [], 'x'.repeat(2000))).status, 400, 'over content-length-range')
+  const form = new FormData()
+  form.append('key', 'uploads/forged')
+  form.append('policy', policyOf([]))
+  form.append('x-amz-algorithm', 'AWS4-HMAC-SHA256')
+  form.append('x-amz-credential', credential)
+  form.append('x-amz-date', date)
+  form.append('x-amz-signature', '0'.repeat(64))
+  form.append('file', new Blob(['x']))
+  t.equal((await fetch(`${cluster.url}/shared`, { method: 'POST', body: form })).status, 403, 'bad signature')
+})
+
+t.test('bucket CORS: rules, preflights, actual requests', async (t) => {
+  t.equal(await errorCode(s3.send(new GetBucketCorsCommand({ Bucket: 'shared' }))), 'NoSuchCORSConfiguration')
+  await s3.send(new PutBucketCorsCommand({
+    Bucket: 'shared',
+    CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['https://*.example.org'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['x-amz-*', 'content-type'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] }
+  }))
+  const rules = await s3.send(new GetBucketCorsCommand({ Bucket: 'shared' }))
+  t.same(rules.CORSRules?.[0].AllowedMethods, ['GET', 'PUT'])
+  const preflight = await fetch(`${cluster.url}/shared/doc.txt`, {
+    method: 'OPTIONS',
+    headers: { origin: 'https://app.example.org', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type, x-amz-date' }
+  })
+  t.equal(preflight.status, 200)
+  t.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.org')
+  t.equal(preflight.headers.get('access-control-max-age'), '600')
+  const refused = await fetch(`${cluster.url}/shared/doc.txt`, { method: 'OPTIONS', headers: { origin: 'https://evil.test', 'access-control-request-method': 'GET' } })
+  t.equal(refused.status, 403)
+  const deleteNotAllowed = await fetch(`${cluster.url}/shared/doc.txt`, { method: 'OPTIONS', headers: { origin: 'https://app.example.org', 'access-control-request-method': 'DELETE' } })
+  t.equal(deleteNotAllowed.status, 403)
+  await s3.send(new PutBucketAclCommand({ Bucket: 'shared', ACL: 'public-read' }))
+  const actual = await fetch(`${cluster.url}/shared/doc.txt`, { headers: { origin: 'https://app.example.org' } })
+  t.equal(actual.headers.get('access-control-allow-origin'), 'https://app.example.org')
+  t.equal(actual.headers.get('access-control-expose-headers'), 'ETag')
+  await s3.send(new DeleteBucketCorsCommand({ Bucket: 'shared' }))
+  t.equal(await errorCode(s3.send(new GetBucketCorsCommand({ Bucket: 'shared' }))), 'NoSuchCORSConfiguration')
+  t.equal(await errorCode(tester3.send(new PutBucketCorsCommand({ Bucket: 'shared', CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['GET'] }] } }))), 'AccessDenied')
+})
+
+t.test('virtual-hosted style for the configured domain', async (t) => {
+  const signed = aws4.sign({ host: `shared.s3.test:${new URL(cluster.url).port}`, path: '/doc.txt', service: 's3', region: 'us-east-1', headers: { 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' } },
+    { accessKeyId: 'test:tester', secretAccessKey: 'testing' })
+  const body = await new Promise<{ status: number, text: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: new URL(cluster.url).port, path: '/doc.txt', headers: signed.headers as Record<string, string> }, (res) => {
+      let text = ''
+      res.on('data', (c: Buffer) => { text += c.toString() })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, text }) })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  t.same(body, { status: 200, text: 'shared text' })
+})
+
+t.test('NotImplemented and malformed requests answer S3 errors', async (t) => {
+  t.equal(await errorCode(s3.send(new GetBucketTaggingCommand({ Bucket: 'shared' }))), 'NotImplemented')
+  const signed = aws4.sign({ host, path: '/shared?cors', method: 'PUT', service: 's3', region: 'us-east-1', body: '<CORSConfiguration><CORSRule>' },
+    { accessKeyId: 'test:tester', secretAccessKey: 'testing' })
+  const res = await fetch(`${cluster.url}/shared?cors`, { method: 'PUT', headers: signed.headers as Record<string, string>, body: '<CORSConfiguration><CORSRule>' })
+  t.equal(res.status, 400)
+  t.match(await res.text(), /<Code>MalformedXML<\/Code>/)
+  const skewed = aws4.sign({ host, path: '/', service: 's3', region: 'us-east-1', headers: { 'X-Amz-Date': new Date(Date.now() - 20 * 60_000).toISOString().replace(/[:-]|\.\d{3}/g, ''), 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' } },
+    { accessKeyId: 'test:tester', secretAccessKey: 'testing' })
+  const late = await fetch(`${cluster.url}/`, { headers: skewed.headers as Record<string, string> })
+  t.equal(late.status, 403)
+  t.match(await late.text(), /<Code>RequestTimeTooSkewed<\/Code>/)
+  t.equal((await fetch(`${cluster.url}/Bad%20Bucket!/x`)).status, 400)
+})
