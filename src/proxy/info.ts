@@ -5,8 +5,10 @@ import { CONTAINER_LISTING_LIMIT } from './swift/listing.js'
 import { MAX_ACCOUNT_NAME_LENGTH, MAX_CONTAINER_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH } from './swift/path.js'
 import { MAX_META_COUNT, MAX_META_NAME_LENGTH, MAX_META_OVERALL_SIZE, MAX_META_VALUE_LENGTH } from './swift/headers.js'
 
-export function capabilities (policies: readonly PolicyConfig[]): Record<string, unknown> {
+/** `features`: the enabled Swift middlewares' entries (tempurl, slo, ...), each under its name. */
+export function capabilities (policies: readonly PolicyConfig[], features: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    ...features,
     swift: {
       version: 'ringstore-0.1.0',
       max_file_size: MAX_OBJECT_SIZE,

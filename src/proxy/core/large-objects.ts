@@ -98,7 +98,7 @@ function etagMatches (list: string, etag: string): boolean {
 }
 
 /** 304/412 for the request's conditionals against the large object's ETag and Last-Modified, else undefined. */
-function conditionStatus (conditions: BackendHeaders, etag: string, lastModified: number): number | undefined {
+export function conditionStatus (conditions: BackendHeaders, etag: string, lastModified: number): number | undefined {
   const ifMatch = conditions['if-match']
   if (ifMatch !== undefined && !etagMatches(ifMatch, etag)) return 412
   const since = Date.parse(conditions['if-unmodified-since'] ?? '')
@@ -191,8 +191,8 @@ export class LargeObjects {
     return { status, headers, body: Readable.from(this.segmentBytes(ref.account, segments, span.first, span.last)) }
   }
 
-  /** Streams bytes first..last (inclusive) of the concatenated segments, fetching only those needed. */
-  private async * segmentBytes (account: string, segments: Segment[], first: number, last: number): AsyncGenerator<Buffer> {
+  /** Streams bytes first..last (inclusive) of the concatenated segments, fetching only those needed (SLO, and DLO for its listed segments). */
+  async * segmentBytes (account: string, segments: Segment[], first: number, last: number): AsyncGenerator<Buffer> {
     let offset = 0
     for (const segment of segments) {
       const start = offset

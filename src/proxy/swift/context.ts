@@ -3,12 +3,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { PolicyConfig } from '../../common/config.js'
 import type { Identity, TempAuth } from '../../auth/index.js'
 import type { ObjectStore } from '../core/store.js'
+import type { Pipeline } from './pipeline.js'
 import type { SwiftPath } from './path.js'
 
 export interface SwiftContext {
   store: ObjectStore
   tempauth: TempAuth
   policies: PolicyConfig[]
+  /** The optional features (TempURL, SLO, ...) the operator enabled, in order. */
+  pipeline: Pipeline
 }
 
 /** One Swift API request, parsed and authenticated. */
@@ -20,4 +23,8 @@ export interface SwiftRequest {
   /** Raw query string including the leading `?`, or ''. */
   query: string
   params: URLSearchParams
+  /** Set by a pre-auth middleware that verified the request itself (TempURL): no token or ACL is consulted. */
+  preauthorized?: boolean
+  /** Whether this request's caller may do `method` on another path (a middleware's sub-request). */
+  allowed: (method: string, account: string, container?: string, object?: string) => Promise<boolean>
 }

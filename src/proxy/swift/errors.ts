@@ -2,7 +2,8 @@
 import type { FastifyReply } from 'fastify'
 import { CoreError, type CoreErrorCode } from '../core/errors.js'
 
-const STATUS: Record<CoreErrorCode, number> = {
+/** The Swift status of each core error (also used by middlewares that report per-item outcomes). */
+export const STATUS: Record<CoreErrorCode, number> = {
   NOT_FOUND: 404,
   CONTAINER_NOT_FOUND: 404,
   ACCOUNT_NOT_FOUND: 404,

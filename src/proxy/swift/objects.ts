@@ -35,7 +35,7 @@ function deleteAt (headers: HeaderMap): Record<string, string> {
 }
 
 /** The object's stored headers from a PUT or POST request. */
-function objectHeaders (headers: HeaderMap): Record<string, string> {
+export function objectHeaders (headers: HeaderMap): Record<string, string> {
   const out: Record<string, string> = { ...metadataHeaders(headers, 'object'), ...deleteAt(headers) }
   for (const name of PASSED_HEADERS) {
     const v = headerValue(headers, name)
@@ -44,7 +44,7 @@ function objectHeaders (headers: HeaderMap): Record<string, string> {
   return out
 }
 
-function contentTypeFor (headers: HeaderMap, objectName: string): string {
+export function contentTypeFor (headers: HeaderMap, objectName: string): string {
   const given = headerValue(headers, 'content-type')
   const detect = (headerValue(headers, 'x-detect-content-type') ?? '').toLowerCase() === 'true'
   if (given !== undefined && given !== '' && !detect) return given

@@ -1,0 +1,98 @@
+/**
+ * Dynamic Large Objects: an object stored with `X-Object-Manifest: <container>/<prefix>`
+ * (URL-encoded) reads as the concatenation, in name order, of the objects listed under that
+ * prefix at the time of the read. Its ETag is Swift's: the quoted MD5 of the segments' ETags;
+ * its length the sum of theirs. Ranges may span segments; If-Match, If-None-Match and the
+ * date conditionals are judged against the whole object. `?multipart-manifest=get` reads the
+ * manifest object itself. A PUT's X-Object-Manifest is checked for that form. The reader needs a listing of the segments' container.
+ *
+ * How: the handler reads through a view of the store (read-view.ts) that expands DLO
+ * manifests, streaming with the core's large-object segment reader.
+ * Limits: at most 10,000 segments (one listing page in Swift terms, 10 here); segments that
+ * change while being read fail the read (their ETag is checked).
+ * Enable: `dlo` in the proxy config's `pipeline` (default), before `versioned_writes`.
+ */
+import { createHash } from 'node:crypto'
+import { Readable } from 'node:stream'
+import type { BackendHeaders } from '../../backend/client.js'
+import { CoreError } from '../../core/errors.js'
+import { conditionStatus, parseRange, type Segment } from '../../core/large-objects.js'
+import { listObjects } from '../../core/listing-pages.js'
+import type { ObjectRef, ObjectResponse } from '../../core/objects.js'
+import type { ObjectStore } from '../../core/store.js'
+import type { SwiftContext, SwiftRequest } from '../context.js'
+import { headerValue } from '../headers.js'
+import type { SwiftMiddleware } from '../pipeline.js'
+import { readView } from './read-view.js'
+
+const MANIFEST = 'x-object-manifest'
+const MAX_SEGMENTS = 10000
+
+function parseManifest (value: string): { container: string, prefix: string } {
+  const slash = value.indexOf('/')
+  if (slash <= 0) throw new CoreError('BAD_REQUEST', `X-Object-Manifest must be of the form <container>/<prefix>: ${value}`)
+  try {
+    return { container: decodeURIComponent(value.slice(0, slash)), prefix: decodeURIComponent(value.slice(slash + 1)) }
+  } catch {
+    throw new CoreError('BAD_REQUEST', `X-Object-Manifest is not valid URL encoding: ${value}`)
+  }
+}
+
+async function listSegments (store: ObjectStore, r: SwiftRequest, account: string, manifest: string): Promise<Segment[]> {
+  const { container, prefix } = parseManifest(manifest)
+  if (!(await r.allowed('GET', account, container))) {
+    throw new CoreError('NOT_FOUND', `no listing of the segments' container ${container} for this reader`)
+  }
+  const segments: Segment[] = []
+  for await (const e of listObjects(store.containers, account, container, { prefix, limit: MAX_SEGMENTS + 1 })) {
+    segments.push({ name: `/${container}/${e.name}`, hash: e.hash, bytes: e.bytes })
+  }
+  if (segments.length > MAX_SEGMENTS) throw new CoreError('UNAVAILABLE', `more than ${MAX_SEGMENTS} segments under ${manifest}`)
+  return segments
+}
+
+/** The whole object's answer for the manifest `stored`. */
+async function expand (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, method: 'GET' | 'HEAD', conditions: BackendHeaders,
+  stored: ObjectResponse): Promise<ObjectResponse> {
+  stored.body?.destroy()
+  const segments = await listSegments(store, r, ref.account, stored.headers[MANIFEST])
+  const total = segments.reduce((n, s) => n + s.bytes, 0)
+  const etag = createHash('md5').update(segments.map((s) => s.hash).join('')).digest('hex')
+  const headers: Record<string, string> = { ...stored.headers, etag: `"${etag}"` }
+  const verdict = conditionStatus(conditions, etag, Date.parse(stored.headers['last-modified'] ?? ''))
+  if (verdict !== undefined) {
+    delete headers['content-length']
+    return { status: verdict, headers }
+  }
+  const range = parseRange(conditions.range, total)
+  if (range === 'unsatisfiable') return { status: 416, headers: { ...headers, 'content-range': `bytes */${total}`, 'content-length': '0' } }
+  const span = range ?? { first: 0, last: total - 1 }
+  headers['content-length'] = String(Math.max(0, span.last - span.first + 1))
+  if (range !== undefined) headers['content-range'] = `bytes ${span.first}-${span.last}/${total}`
+  const status = range !== undefined ? 206 : 200
+  if (method === 'HEAD' || total === 0) return { status, headers }
+  return { status, headers, body: Readable.from(store.objects.largeObjects.segmentBytes(ref.account, segments, span.first, span.last)) }
+}
+
+export const dlo: SwiftMiddleware = {
+  name: 'dlo',
+  phase: 'post-auth',
+  info: { max_segments: MAX_SEGMENTS },
+  async handle (ctx: SwiftContext, r, next) {
+    const manifest = headerValue(r.req.headers, MANIFEST)
+    if (r.req.method === 'PUT' && manifest !== undefined) parseManifest(manifest)
+    const reads = (r.req.method === 'GET' || r.req.method === 'HEAD') && r.path.object !== undefined
+    if (!reads || r.params.get('multipart-manifest') === 'get') {
+      await next()
+      return
+    }
+    const store = ctx.store
+    await next({
+      ...ctx,
+      store: readView(store, {
+        applies: (headers) => headers[MANIFEST] !== undefined,
+        turn: async (ref, method, conditions, stored) => await expand(store, r, ref, method, conditions, stored)
+      })
+    })
+  }
+}
