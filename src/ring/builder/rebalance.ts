@@ -8,9 +8,8 @@
  *    and one replica of each partition that breaks dispersion;
  * 2. each is placed by walking down the tree, at every level choosing, among the children that
  *    may still take a replica of this partition, the one furthest below its target;
- * 3. devices above target shed replicas, most overfull first, one per device per round: a
- *    replica moves only when its walk finds a device clearly further below target than its own
- *    device is, so no data moves for a fraction of a partition of balance.
+ * 3. devices above target shed replicas, most overfull first, one per device per round, to
+ *    devices whose shortfall is worth moving data for (see worthFilling).
  *
  * min_part_hours: a partition that moved less than min_part_hours ago does not move, and no
  * partition moves more than one replica per rebalance, so it never loses its quorum in one step.
@@ -45,13 +44,14 @@ export interface RebalanceStats {
 }
 
 const epsilon = 1e-9
+/** A device gives up replicas while it holds at least this many partition-replicas above target. */
+const shedFrom = 0.5
 /**
- * A replica leaves an overfull device only for a device at least this many partition-replicas
- * further below its target. Above 1, every move narrows the gap between the two devices, and
- * the margin keeps devices within a fraction of a partition of their targets from trading
- * replicas back and forth.
+ * A device receives replicas from overfull ones while it misses at least one partition-replica
+ * and at least this fraction of its target: half the 1% balance goal. Smaller gaps are not worth
+ * moving data for (removing a device then moves only that device's partitions).
  */
-const minGain = 1.5
+const worthFilling = 0.005
 
 export function rebalanceAssignment (a: Assignment, tree: TierTree, targets: TierTargets, limits: RebalanceLimits): RebalanceStats {
   const run = new Rebalance(a, tree, targets, limits)
@@ -200,13 +200,13 @@ class Rebalance {
     const { deviceId, count } = this.tree
     // Slots of each overfull device, shuffled so the partitions given up are random.
     const start = new Int32Array(count + 1)
-    for (const id of slots) if (id >= 0 && this.want(this.deviceTier(id)) < -epsilon) start[this.deviceTier(id) + 1]++
+    for (const id of slots) if (id >= 0 && this.overfull(this.deviceTier(id))) start[this.deviceTier(id) + 1]++
     for (let t = 0; t < count; t++) start[t + 1] += start[t]
     const bySlot = new Int32Array(start[count])
     const cursor = start.slice(0, count)
     for (let slot = 0; slot < slots.length; slot++) {
       const id = slots[slot]
-      if (id >= 0 && this.want(this.deviceTier(id)) < -epsilon) bySlot[cursor[this.deviceTier(id)]++] = slot
+      if (id >= 0 && this.overfull(this.deviceTier(id))) bySlot[cursor[this.deviceTier(id)]++] = slot
     }
     const sources: number[] = []
     for (let t = 0; t < count; t++) {
@@ -219,8 +219,8 @@ class Rebalance {
       moving = false
       sources.sort((x, y) => this.want(x) - this.want(y))
       for (const t of sources) {
-        while (this.want(t) < -epsilon && cursor[t] < start[t + 1]) {
-          if (this.shedOne(bySlot[cursor[t]++], t)) {
+        while (this.overfull(t) && cursor[t] < start[t + 1]) {
+          if (this.shedOne(bySlot[cursor[t]++])) {
             moving = true
             break
           }
@@ -229,16 +229,23 @@ class Rebalance {
     }
   }
 
-  /** Moves the replica in `slot` off device tier `from` if that is worth it and allowed. */
-  private shedOne (slot: number, from: number): boolean {
+  private overfull (deviceTier: number): boolean {
+    return this.want(deviceTier) <= -shedFrom + epsilon
+  }
+
+  private worthFilling (deviceTier: number): boolean {
+    return this.want(deviceTier) >= Math.max(1, worthFilling * this.targets.parts[deviceTier]) - epsilon
+  }
+
+  /** Moves the replica in `slot` to the device its walk picks, if that one is worth filling and the partition may move. */
+  private shedOne (slot: number): boolean {
     const part = (slot / this.a.replicas) | 0
     if (this.touched[part] !== 0) return false
     const id = this.a.slots[slot]
-    const fromWant = this.want(from)
     this.a.slots[slot] = -1
     this.addHeld(id, -1)
     const to = this.walk(slot)
-    const worth = this.tree.deviceId[to] !== id && this.want(to) >= 1 - epsilon && this.want(to) - fromWant >= minGain
+    const worth = this.tree.deviceId[to] !== id && this.worthFilling(to)
     if (worth && this.locked(part)) this.touched[part] = 2
     const move = worth && this.touched[part] === 0
     this.assign(slot, move ? this.tree.deviceId[to] : id)

@@ -2,7 +2,12 @@
  * How many partition-replicas each tier should hold, and how many replicas of one partition it
  * may hold. Computed top down: a tier's share is split among its children.
  *
- * For each split there are two answers, and overload chooses between them:
+ * When there are at least as many children (of positive weight) as the parent has replicas of a
+ * partition, every replica can sit in a different child, and that is what happens: the dispersed
+ * answer below is taken as it is, so losing one region, zone or node never loses two replicas.
+ * The product promises this (a site can be lost), so it is not traded for balance.
+ *
+ * Otherwise there are two answers, and overload chooses between them:
  * - by weight ("weighted"): children share in proportion to weight, capped by what they can
  *   physically hold (one replica per partition per device): best balance;
  * - dispersed ("wanted"): each child takes as even a number of replicas of every partition as the
@@ -68,6 +73,10 @@ function splitShare (tree: TierTree, share: Float64Array, first: number, end: nu
     high[i] = Math.min(cap[i], Math.ceil(Math.ceil(total - epsilon) / m))
   }
   const wanted = sum(high) + epsilon >= total ? proportional(total, weight, low, high) : weighted
+  if (m >= Math.ceil(total - epsilon)) {
+    share.set(wanted, first)
+    return
+  }
 
   let lightGain = 0
   let heavyGap = 0
