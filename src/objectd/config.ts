@@ -21,6 +21,8 @@ export interface ObjectdConfig {
   account_update_delay_ms: number
   /** Seconds between in-process retries of async pendings (0 turns the retry loop off). */
   async_retry_interval: number
+  /** Seconds SIGTERM waits for requests in flight before cutting them. */
+  shutdown_timeout: number
   /** Seconds between housekeeping passes (tombstone reclaim, orphan data files). */
   housekeeping_interval: number
   /** Where /recon's background-daemon summaries persist; default `<devices>/.recon.json`. */
@@ -38,6 +40,7 @@ const schema: SectionSchema = {
   conn_timeout: { type: 'number', default: 0.5, min: 0.01 },
   account_update_delay_ms: { type: 'number', default: 100, min: 0 },
   async_retry_interval: { type: 'number', default: 30, min: 0 },
+  shutdown_timeout: { type: 'number', default: 60, min: 0 },
   housekeeping_interval: { type: 'number', default: 3600, min: 1 },
   recon_cache_path: { type: 'string', default: '' },
   log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }

@@ -91,9 +91,14 @@ export async function main (argv: string[]): Promise<void> {
     log.info({ signal }, 'stopping')
     housekeeping.stop()
     pendings.stop()
-    server.close()
+    // Requests in flight (a PUT being written) finish before LevelDB closes; past the timeout
+    // they are cut, and their writes are not acknowledged.
+    const closed = new Promise<void>((resolve) => { server.close(() => { resolve() }) })
     server.closeIdleConnections()
+    const force = setTimeout(() => { server.closeAllConnections() }, conf.shutdown_timeout * 1000)
     void (async () => {
+      await closed
+      clearTimeout(force)
       await reporter.flushAll()
       await devices.closeAll()
       await agent.close()
