@@ -159,7 +159,8 @@ export async function startStorageNodes (t: Teardown, partPower: number, overrid
   const startNode = async (i: number): Promise<void> => {
     const node = layout.nodes[i]
     daemons[i] = spawnCli(t, ['objectd', '--config', node.config])
-    await waitForHealthy(`http://127.0.0.1:${node.port}/healthcheck`, daemons[i])
+    // Generous: CI machines run many test files at once.
+    await waitForHealthy(`http://127.0.0.1:${node.port}/healthcheck`, daemons[i], 60_000)
   }
   await Promise.all(layout.nodes.map(async (_n, i) => { await startNode(i) }))
   return {

@@ -47,7 +47,7 @@ async function buildCluster (t: Teardown, wan: Wan): Promise<Node[]> {
     await writeFile(n.naiveConfig, JSON.stringify({ ...sections, replicator: { naive: true } }))
     const child = spawn('ip', ['netns', 'exec', n.ns, process.execPath, cliPath, 'objectd', '--config', n.config], { stdio: 'ignore' })
     t.teardown(() => { child.kill('SIGKILL') })
-    await waitForHealthy(`http://${n.ip}:${n.port}/healthcheck`)
+    await waitForHealthy(`http://${n.ip}:${n.port}/healthcheck`, undefined, 60_000)
   }
   return nodes
 }
