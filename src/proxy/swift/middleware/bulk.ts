@@ -1,8 +1,8 @@
 /**
  * Bulk operations, each answered with Swift's report (bulk-report.ts):
  * - `POST` or `DELETE /v1/AUTH_a?bulk-delete` with a `text/plain` body of URL-encoded
- *   `/container/object` or `/container` lines deletes them all (objects before their
- *   containers if listed so), at most `bulk_max_deletes_per_request` (10,000) per request.
+ *   `/container/object` or `/container` lines deletes them all (all objects first, then the
+ *   containers), at most `bulk_max_deletes_per_request` (10,000) per request.
  *   Missing items count as not found, not as errors; a non-empty container is a 409 error.
  * - `PUT /v1/AUTH_a[/container[/prefix]]?extract-archive=tar|tar.gz|tar.bz2` stores every
  *   regular file of the archive as an object (bulk-extract.ts); at account level the first
@@ -73,15 +73,19 @@ async function bulkDelete (ctx: SwiftContext, r: SwiftRequest, settings: BulkSet
   let notFound = 0
   const errors: BulkErrors = []
   const statuses = new Array<number>(lines.length)
-  let nextIndex = 0
-  // Items in order per worker; a container listed after its objects is reached after them.
+  // Objects first, a few at a time; then containers, in order, once their objects are gone.
+  const isContainer = (line: string): boolean => !line.replace(/^\/+/, '').includes('/')
+  const objects = lines.flatMap((l, i) => (isContainer(l) ? [] : [i]))
+  const containers = lines.flatMap((l, i) => (isContainer(l) ? [i] : []))
+  let next = 0
   const worker = async (): Promise<void> => {
-    while (nextIndex < lines.length) {
-      const i = nextIndex++
+    while (next < objects.length) {
+      const i = objects[next++]
       statuses[i] = await deleteOne(ctx, r, lines[i])
     }
   }
-  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, lines.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, objects.length) }, worker))
+  for (const i of containers) statuses[i] = await deleteOne(ctx, r, lines[i])
   statuses.forEach((status, i) => {
     if (status === 404) notFound++
     else if (status >= 200 && status < 300) deleted++
