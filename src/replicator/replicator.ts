@@ -44,10 +44,9 @@ export class Replicator implements Worker {
     this.remoteQueue = new PQueue({ concurrency: d.conf.daemon.concurrency_remote })
   }
 
+  /** Queued work finds the flag and returns at once, so the pass ends soon and cleanly. */
   stop (): void {
     this.stopped = true
-    this.localQueue.clear()
-    this.remoteQueue.clear()
   }
 
   async runOnce (): Promise<PassSummary> {
@@ -130,7 +129,8 @@ export class Replicator implements Worker {
 
   private async sync (deps: SyncDeps, job: SyncJob, peer: Device, mode: 'push' | 'check'): Promise<PeerResult> {
     const queue = peer.region === job.me.region ? this.localQueue : this.remoteQueue
-    return await queue.add(async () => await syncPeer(deps, job, peer, mode))
+    const skipped: PeerResult = { reachable: false, complete: false }
+    return await queue.add(async () => this.stopped ? skipped : await syncPeer(deps, job, peer, mode)) ?? skipped
   }
 
   private async syncPrimary (deps: SyncDeps, job: SyncJob, primaries: Device[]): Promise<void> {

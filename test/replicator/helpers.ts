@@ -23,6 +23,18 @@ export interface PassLine {
   [key: string]: unknown
 }
 
+/** Runs `ringstore <args>` to completion; resolves to its stdout. */
+export async function runCli (args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`ringstore ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)
+  return out
+}
+
 /** Runs one pass of `daemon` with the node's config (optionally inside a network namespace). */
 export async function runPass (daemon: string, config: string, netns?: string): Promise<PassLine> {
   const args = [cliPath, daemon, '--config', config, '--once']

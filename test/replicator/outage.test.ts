@@ -5,7 +5,8 @@
  * container replica lists the same objects.
  */
 import t from 'tap'
-import { clusterRing, direct, directWriter, inParallel, replicateUntilQuiet, runPass, startStorageNodes } from './helpers.js'
+import type { RoleReport } from '../../src/replicator/report.js'
+import { clusterRing, direct, directWriter, inParallel, replicateUntilQuiet, runCli, runPass, startStorageNodes } from './helpers.js'
 
 const OBJECTS = 2000
 const DELETED = 200
@@ -56,4 +57,9 @@ t.test('a node that missed writes and deletes catches up', async (t) => {
   }))
   const expected = names.filter((n) => !deleted.has(n))
   listings.forEach((l, i) => { t.same(l, expected, `container replica ${i} lists the ${expected.length} live objects`) })
+
+  const report = JSON.parse(await runCli(['replication-report', '--config', configs[0], '--json'])) as { roles: RoleReport[] }
+  for (const r of report.roles) {
+    t.equal(r.missing_replicas + r.misplaced, 0, `replication-report: ${r.role} has ${r.in_sync} of ${r.partitions} partitions in sync`)
+  }
 })
