@@ -117,7 +117,7 @@ function requestedParts (text: string): RequestedPart[] {
   const doc = parseXml(text, 'CompleteMultipartUpload')
   const parts = listOf(doc, 'Part').map((p) => {
     const number = Number(textOf(p, 'PartNumber'))
-    const etag = (textOf(p, 'ETag') ?? '').replaceAll('"', '').replaceAll('&quot;', '').trim()
+    const etag = (textOf(p, 'ETag') ?? '').replaceAll('"', '').trim()
     if (!Number.isInteger(number) || etag === '') throw malformedXml()
     return { number, etag }
   })
@@ -127,6 +127,25 @@ function requestedParts (text: string): RequestedPart[] {
     if (parts[i].number <= parts[i - 1].number) throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.')
   }
   return parts
+}
+
+/**
+ * The requested parts' stored facts. The listing may lag a part written a moment ago (listing
+ * rows follow the write, and one container replica may not have it yet): such parts are asked of
+ * the object servers directly.
+ */
+async function partFacts (ctx: S3Context, r: S3Request, upload: Upload, requested: RequestedPart[], listed: StoredPart[]): Promise<Map<number, StoredPart>> {
+  const stored = new Map(listed.map((p) => [p.number, p]))
+  const lagging = requested.filter((p) => stored.get(p.number)?.etag !== p.etag)
+  for (let i = 0; i < lagging.length; i += 16) {
+    await Promise.all(lagging.slice(i, i + 16).map(async (p) => {
+      const ref = objectRef(r, segmentsContainer(bucketOf(r)), partName(upload.key, upload.uploadId, p.number))
+      const head = await ctx.store.objects.get(ref, 'HEAD', {}, false, true)
+      if (head.status !== 200) return
+      stored.set(p.number, { number: p.number, etag: (head.headers.etag ?? '').replaceAll('"', ''), size: Number(head.headers['content-length']), lastModified: '' })
+    }))
+  }
+  return stored
 }
 
 /** Matches the requested parts with the stored ones: ETags must agree, and all but the last be large enough. */
@@ -147,7 +166,7 @@ export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Pr
   const upload = await openUpload(ctx, r)
   const requested = requestedParts(await requestDocument(r, 2 * 1024 * 1024))
   const { parts: all } = await storedParts(ctx, r, upload)
-  const chosen = chooseParts(requested, new Map(all.map((p) => [p.number, p])))
+  const chosen = chooseParts(requested, await partFacts(ctx, r, upload, requested, all))
   const container = segmentsContainer(bucketOf(r))
   const segments: Segment[] = chosen.map((p) => ({ name: `/${container}/${partName(upload.key, upload.uploadId, p.number)}`, hash: p.etag, bytes: p.size }))
   const s3Etag = multipartEtag(chosen.map((p) => p.etag), md5Hex)

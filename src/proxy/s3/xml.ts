@@ -15,6 +15,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   processEntities: true,
+  // Numeric character references too: Go's encoder (rclone, restic) writes quotes as &#34;.
+  htmlEntities: true,
   isArray: (name) => REPEATED.has(name)
 })
 
@@ -53,7 +55,7 @@ export function parseXml (text: string, root: string): XmlObject {
     throw malformedXml()
   }
   const top = doc[root]
-  if (top === '' ) return {}
+  if (top === '') return {}
   if (typeof top !== 'object' || top === null || Array.isArray(top)) throw malformedXml()
   return top
 }
