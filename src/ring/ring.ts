@@ -63,12 +63,12 @@ export class StaticRing implements Ring {
 }
 
 function flattenTables (data: RingData, devices: readonly Device[]): Int32Array {
-  const indexOfId = new Map<number, number>()
-  devices.forEach((d, i) => indexOfId.set(d.id, i))
+  const indexOfId = new Int32Array(devices.reduce((m, d) => Math.max(m, d.id + 1), 0))
+  devices.forEach((d, i) => { indexOfId[d.id] = i })
   const replicas = data.replicaCount
   const slots = new Int32Array(2 ** data.partPower * replicas)
   data.replicaTables.forEach((table, r) => {
-    for (let part = 0; part < table.length; part++) slots[part * replicas + r] = indexOfId.get(table[part]) as number
+    for (let part = 0; part < table.length; part++) slots[part * replicas + r] = indexOfId[table[part]]
   })
   return slots
 }
