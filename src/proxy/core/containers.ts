@@ -50,7 +50,8 @@ export class Containers {
       policyIndex: intHeader(res.headers, 'x-backend-storage-policy-index'),
       objectCount: intHeader(res.headers, 'x-container-object-count'),
       bytesUsed: intHeader(res.headers, 'x-container-bytes-used'),
-      meta: pickHeaders(res.headers, 'x-container-')
+      // Versioning's settings are named outside x-container-*, as in Swift.
+      meta: { ...pickHeaders(res.headers, 'x-container-'), ...pickHeaders(res.headers, 'x-versions-'), ...pickHeaders(res.headers, 'x-history-') }
     }
     this.cache.set(`${account}/${container}`, info)
     return info

@@ -5,7 +5,7 @@ export interface ContainerInfo {
   policyIndex: number
   objectCount: number
   bytesUsed: number
-  /** Every x-container-* header the container nodes returned (lowercase names): ACLs, quotas, meta. */
+  /** Every x-container-* header the container nodes returned (lowercase names): ACLs, quotas, meta; and X-Versions-Location / X-History-Location. */
   meta: Record<string, string>
 }
 

@@ -1,0 +1,65 @@
+// Dynamic Large Objects and symlinks against a real cluster (one cluster for both). DLO:
+// concatenation of the listed segments, Swift's ETag, ranges across segments, conditionals,
+// segments added later, ?multipart-manifest=get, a bad manifest header. Symlinks: reading
+// through a link, ?symlink=get, chains, loops, dangling links, and the target's ACL.
+import t from 'tap'
+import { createHash, randomBytes } from 'node:crypto'
+import { swiftClient } from './client.js'
+
+const swift = await swiftClient(t)
+const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex')
+const parts = [randomBytes(70_000), randomBytes(70_000), randomBytes(1000)]
+
+t.test('DLO: reads the segments under the prefix', async (t) => {
+  t.equal((await swift.call('PUT', '/dsegs')).status, 201)
+  t.equal((await swift.call('PUT', '/dlo')).status, 201)
+  for (const [i, p] of parts.slice(0, 2).entries()) t.equal((await swift.call('PUT', `/dsegs/movie/${String(i).padStart(4, '0')}`, { body: p })).status, 201)
+  t.equal((await swift.call('PUT', '/dsegs/other', { body: 'not a segment' })).status, 201)
+  t.equal((await swift.call('PUT', '/dlo/movie', { body: '', headers: { 'x-object-manifest': 'dsegs/movie/', 'content-type': 'video/mp4' } })).status, 201)
+  const two = Buffer.concat(parts.slice(0, 2))
+  const get = await swift.call('GET', '/dlo/movie')
+  t.equal(get.status, 200)
+  t.ok(get.bytes.equals(two), 'the two segments in order')
+  t.equal(get.headers.get('etag'), `"${md5(parts.slice(0, 2).map((p) => md5(p)).join(''))}"`)
+  t.equal(get.headers.get('x-object-manifest'), 'dsegs/movie/')
+  t.equal(get.headers.get('content-type'), 'video/mp4')
+  const range = await swift.call('GET', '/dlo/movie', { headers: { range: 'bytes=69990-70009' } })
+  t.equal(range.status, 206)
+  t.ok(range.bytes.equals(two.subarray(69990, 70010)), 'a range across the boundary')
+  t.equal((await swift.call('GET', '/dlo/movie', { headers: { 'if-none-match': get.headers.get('etag') ?? '' } })).status, 304)
+  t.equal((await swift.call('PUT', '/dsegs/movie/0002', { body: parts[2] })).status, 201)
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const grown = await swift.call('HEAD', '/dlo/movie')
+  t.equal(grown.headers.get('content-length'), String(141_000), 'a segment added later is part of it')
+  const raw = await swift.call('GET', '/dlo/movie?multipart-manifest=get')
+  t.equal(raw.bytes.length, 0, 'the manifest itself')
+  t.equal((await swift.call('PUT', '/dlo/bad', { body: '', headers: { 'x-object-manifest': 'no-slash' } })).status, 400)
+})
+
+t.test('symlinks', async (t) => {
+  t.equal((await swift.call('PUT', '/links')).status, 201)
+  t.equal((await swift.call('PUT', '/links/target.txt', { body: 'the target', headers: { 'content-type': 'text/plain' } })).status, 201)
+  t.equal((await swift.call('PUT', '/links/link', { body: '', headers: { 'x-symlink-target': 'links/target.txt' } })).status, 201)
+  const get = await swift.call('GET', '/links/link')
+  t.equal(get.status, 200)
+  t.equal(get.text, 'the target')
+  t.match(get.headers.get('content-location'), /\/v1\/AUTH_test\/links\/target.txt$/)
+  const self = await swift.call('GET', '/links/link?symlink=get')
+  t.equal(self.text, '')
+  t.equal(self.headers.get('x-symlink-target'), 'links/target.txt')
+  t.equal((await swift.call('PUT', '/links/link2', { body: '', headers: { 'x-symlink-target': 'links/link' } })).status, 201)
+  t.equal((await swift.call('GET', '/links/link2')).text, 'the target', 'a chain of two')
+  t.equal((await swift.call('PUT', '/links/loop-a', { body: '', headers: { 'x-symlink-target': 'links/loop-b' } })).status, 201)
+  t.equal((await swift.call('PUT', '/links/loop-b', { body: '', headers: { 'x-symlink-target': 'links/loop-a' } })).status, 201)
+  t.equal((await swift.call('GET', '/links/loop-a')).status, 409, 'a loop')
+  t.equal((await swift.call('PUT', '/links/dangling', { body: '', headers: { 'x-symlink-target': 'links/nothing' } })).status, 201)
+  t.equal((await swift.call('GET', '/links/dangling')).status, 404)
+  t.equal((await swift.call('PUT', '/links/bad', { body: '', headers: { 'x-symlink-target': 'nocontainer' } })).status, 412)
+  t.equal((await swift.call('PUT', '/links/body', { body: 'x', headers: { 'x-symlink-target': 'links/target.txt' } })).status, 400)
+
+  t.equal((await swift.call('PUT', '/private')).status, 201)
+  t.equal((await swift.call('PUT', '/private/secret', { body: 'secret' })).status, 201)
+  t.equal((await swift.call('PUT', '/public', { headers: { 'x-container-read': '.r:*' } })).status, 201)
+  t.equal((await swift.call('PUT', '/public/leak', { body: '', headers: { 'x-symlink-target': 'private/secret' } })).status, 201)
+  t.equal((await swift.call('GET', '/public/leak', { token: false })).status, 404, 'the target\'s ACL applies')
+})

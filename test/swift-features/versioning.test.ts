@@ -1,0 +1,64 @@
+// Versioned writes against a real cluster: X-Versions-Location (stack: DELETE restores),
+// X-History-Location (history: DELETE archives and marks), large objects archived as manifests,
+// and the refusals (both modes at once, an archive the caller may not write).
+import t from 'tap'
+import { swiftClient } from './client.js'
+
+const swift = await swiftClient(t)
+const names = async (container: string): Promise<string[]> =>
+  (await swift.call('GET', `/${container}`)).text.split('\n').filter((n) => n !== '')
+
+t.test('stack mode: PUT archives, DELETE restores', async (t) => {
+  t.equal((await swift.call('PUT', '/archive')).status, 201)
+  t.equal((await swift.call('PUT', '/docs', { headers: { 'x-versions-location': 'archive' } })).status, 201)
+  for (const v of ['v1', 'v2', 'v3']) t.equal((await swift.call('PUT', '/docs/report', { body: v })).status, 201)
+  t.equal((await swift.call('GET', '/docs/report')).text, 'v3')
+  const archived = await names('archive')
+  t.equal(archived.length, 2)
+  t.ok(archived.every((n) => n.startsWith('006report/')), 'Swift\'s naming')
+  t.equal((await swift.call('DELETE', '/docs/report')).status, 204)
+  t.equal((await swift.call('GET', '/docs/report')).text, 'v2', 'the previous version is back')
+  t.equal((await swift.call('DELETE', '/docs/report')).status, 204)
+  t.equal((await swift.call('GET', '/docs/report')).text, 'v1')
+  t.same(await names('archive'), [])
+  t.equal((await swift.call('DELETE', '/docs/report')).status, 204)
+  t.equal((await swift.call('GET', '/docs/report')).status, 404, 'gone when no version is left')
+})
+
+t.test('history mode: DELETE archives and leaves a marker', async (t) => {
+  t.equal((await swift.call('PUT', '/history')).status, 201)
+  t.equal((await swift.call('PUT', '/logs', { headers: { 'x-history-location': 'history' } })).status, 201)
+  t.equal((await swift.call('PUT', '/logs/day', { body: 'first' })).status, 201)
+  t.equal((await swift.call('PUT', '/logs/day', { body: 'second' })).status, 201)
+  t.equal((await swift.call('DELETE', '/logs/day')).status, 204)
+  t.equal((await swift.call('GET', '/logs/day')).status, 404)
+  const listing = JSON.parse((await swift.call('GET', '/history?format=json')).text) as Array<{ name: string, content_type: string }>
+  t.equal(listing.length, 3, 'two versions and a delete marker')
+  t.equal(listing[2].content_type, 'application/x-deleted;swift_versions_deleted=1')
+  const first = await swift.call('GET', `/history/${encodeURIComponent(listing[0].name)}`)
+  t.equal(first.text, 'first')
+})
+
+t.test('large objects are archived as manifests', async (t) => {
+  t.equal((await swift.call('PUT', '/vsegs')).status, 201)
+  t.equal((await swift.call('PUT', '/vsegs/a', { body: 'aaaa' })).status, 201)
+  t.equal((await swift.call('PUT', '/vsegs/b', { body: 'bbbb' })).status, 201)
+  t.equal((await swift.call('PUT', '/docs/large?multipart-manifest=put', { body: JSON.stringify([{ path: '/vsegs/a' }, { path: '/vsegs/b' }]) })).status, 201)
+  t.equal((await swift.call('PUT', '/docs/large', { body: 'small now' })).status, 201)
+  const [version] = await names('archive')
+  const archived = await swift.call('GET', `/archive/${encodeURIComponent(version)}?multipart-manifest=get`)
+  t.equal(archived.headers.get('x-static-large-object'), 'True', 'the archive holds a manifest')
+  t.equal((await swift.call('GET', `/archive/${encodeURIComponent(version)}`)).text, 'aaaabbbb')
+  t.equal((await swift.call('DELETE', '/docs/large')).status, 204)
+  t.equal((await swift.call('GET', '/docs/large')).text, 'aaaabbbb', 'restored as a large object')
+})
+
+t.test('refusals', async (t) => {
+  const both = await swift.call('PUT', '/both', { headers: { 'x-versions-location': 'a', 'x-history-location': 'b' } })
+  t.equal(both.status, 400)
+  t.equal((await swift.call('PUT', '/shared', { headers: { 'x-versions-location': 'archive', 'x-container-write': 'test:tester3' } })).status, 201)
+  const other = await swift.cluster.auth('test:tester3', 'testing3')
+  t.equal((await swift.call('PUT', '/shared/o', { token: other.token, body: 'x' })).status, 403, 'the archive is not theirs to write')
+  t.equal((await swift.call('PUT', '/orphan', { headers: { 'x-versions-location': 'nowhere' } })).status, 201)
+  t.equal((await swift.call('PUT', '/orphan/o', { body: 'x' })).status, 412, 'the archive must exist')
+})
