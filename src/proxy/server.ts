@@ -7,11 +7,10 @@ import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from '../common/logger.js'
 import type { PolicyConfig } from '../common/config.js'
-import { auditNote, countBodyBytes, type TempAuth } from '../auth/index.js'
+import { auditNote, countBodyBytes, s3SecretLookup, type TempAuth } from '../auth/index.js'
 import { capabilities } from './info.js'
 import type { ProxyMetrics } from './metrics.js'
 import type { ObjectStore } from './core/store.js'
-import { tempauthSecrets } from './s3/credentials.js'
 import type { S3Options } from './s3/context.js'
 import { handleS3 } from './s3/router.js'
 import { handleSwift, isSwiftPath } from './swift/router.js'
@@ -71,7 +70,7 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
   })
 
   const swiftCtx = { store: deps.store, tempauth: deps.tempauth, policies: deps.policies }
-  const s3Ctx = { store: deps.store, policies: deps.policies, secretFor: tempauthSecrets(deps.tempauth), opts: deps.s3 }
+  const s3Ctx = { store: deps.store, policies: deps.policies, secretFor: s3SecretLookup({ tempauth: deps.tempauth }), opts: deps.s3 }
   const info = JSON.stringify(capabilities(deps.policies))
 
   app.route({

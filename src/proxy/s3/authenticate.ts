@@ -6,7 +6,7 @@
 import type { Identity } from '../../auth/index.js'
 import type { ChunkSigning } from './aws-chunked.js'
 import type { S3Options } from './context.js'
-import type { SecretLookup } from './credentials.js'
+import type { SecretLookup } from '../../auth/index.js'
 import { S3Error } from './errors.js'
 import { parseV2Header, parseV2Query, sameV2Signature, v2Signature, v2StringToSign } from './sigv2.js'
 import {

@@ -4,7 +4,7 @@ import type { PolicyConfig } from '../../common/config.js'
 import type { Identity } from '../../auth/index.js'
 import type { ObjectStore } from '../core/store.js'
 import type { PayloadMode } from './authenticate.js'
-import type { SecretLookup } from './credentials.js'
+import type { SecretLookup } from '../../auth/index.js'
 import { readDocument } from './upload-body.js'
 
 export interface S3Options {
