@@ -38,15 +38,22 @@ export class KeystoneClient {
   }
 
   private async call (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Response> {
+    const attempt = async (): Promise<Response> => await fetch(this.base + path, {
+      method,
+      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.conf.timeout * 1000)
+    })
     try {
-      return await fetch(this.base + path, {
-        method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.conf.timeout * 1000)
-      })
-    } catch (err) {
-      throw new AuthUnavailableError(`keystone ${method} ${path}: ${(err as Error).message}`)
+      return await attempt()
+    } catch {
+      // Once more: a pooled keep-alive connection the server had just closed fails at once.
+      try {
+        return await attempt()
+      } catch (err) {
+        const cause = (err as { cause?: { message?: string } }).cause?.message
+        throw new AuthUnavailableError(`keystone ${method} ${path}: ${(err as Error).message}${cause !== undefined ? ` (${cause})` : ''}`)
+      }
     }
   }
 

@@ -10,67 +10,71 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
 import t from 'tap'
-import { startCluster } from '../helpers/cluster.js'
-import { startKeystone } from '../helpers/keystone.js'
+import { startCluster, type TestCluster } from '../helpers/cluster.js'
+import { startKeystone, type Keystone } from '../helpers/keystone.js'
 import { tempDir } from '../helpers/process.js'
 import { as, type Caller } from './helpers.js'
 
 const run = promisify(execFile)
 const PASSWORD = 'user-password-1'
-const cluster = await startCluster(t, { overrides: { auth: { failed_auth_burst: 10000 } } })
-const keystone = await startKeystone(t)
 
-interface Named { id: string }
-const create = async (kind: string, body: Record<string, unknown>): Promise<string> =>
-  (await keystone.api<Record<string, Named>>('POST', `/${kind}s`, { [kind]: body }))[kind].id
-const roles = (await keystone.api<{ roles: Array<{ id: string, name: string }> }>('GET', '/roles')).roles
-const roleId = async (name: string): Promise<string> => roles.find((r) => r.name === name)?.id ?? await create('role', { name })
-const grant = async (project: string, user: string, role: string): Promise<void> => {
-  await keystone.api('PUT', `/projects/${project}/users/${user}/roles/${await roleId(role)}`)
-}
-const user = async (name: string, project: string, role?: string): Promise<string> => {
-  const id = await create('user', { name, password: PASSWORD, domain_id: 'default', default_project_id: project })
-  if (role !== undefined) await grant(project, id, role)
-  return id
+/** Keystone with projects, users, roles and Ringstore's catalog entry; a proxy validating against it. */
+async function setUp (): Promise<{ cluster: TestCluster, keystone: Keystone, proxy: { url: string }, keystoneSection: Record<string, unknown>, ids: Record<string, string> }> {
+  const cluster = await startCluster(t, { overrides: { auth: { failed_auth_burst: 10000 } } })
+  const keystone = await startKeystone(t)
+  const create = async (kind: string, body: Record<string, unknown>): Promise<string> =>
+    (await keystone.api<Record<string, { id: string }>>('POST', `/${kind}s`, { [kind]: body }))[kind].id
+  const roles = (await keystone.api<{ roles: Array<{ id: string, name: string }> }>('GET', '/roles')).roles
+  const roleId = async (name: string): Promise<string> => {
+    const known = roles.find((r) => r.name === name)
+    if (known !== undefined) return known.id
+    const id = await create('role', { name })
+    roles.push({ id, name })
+    return id
+  }
+  const grant = async (project: string, user: string, role: string): Promise<void> => {
+    await keystone.api('PUT', `/projects/${project}/users/${user}/roles/${await roleId(role)}`)
+  }
+  const user = async (name: string, project: string, role?: string): Promise<string> => {
+    const id = await create('user', { name, password: PASSWORD, domain_id: 'default', default_project_id: project })
+    if (role !== undefined) await grant(project, id, role)
+    return id
+  }
+  // Roles first: Debian's Keystone on SQLite fails a role creation that follows other writes ("database is locked").
+  await roleId('ResellerAdmin')
+  const service = await create('project', { name: 'service', domain_id: 'default' })
+  await user('ringstore', service, 'admin')
+  const demo = await create('project', { name: 'demo', domain_id: 'default' })
+  const other = await create('project', { name: 'other', domain_id: 'default' })
+  const ops = await create('project', { name: 'ops', domain_id: 'default' })
+  const alice = await user('alice', demo, 'member')
+  const bob = await user('bob', demo, 'reader')
+  await user('carol', other, 'member')
+  const reseller = await user('reseller', ops, 'member')
+  await grant(ops, reseller, 'ResellerAdmin')
+  const keystoneSection = {
+    enabled: true,
+    auth_url: keystone.url,
+    username: 'ringstore',
+    password: PASSWORD,
+    project_name: 'service',
+    reseller_prefix: 'KEY_',
+    cache_ttl: 2
+  }
+  const proxy = await cluster.addProxy({ keystone: keystoneSection })
+  const objectStore = await create('service', { type: 'object-store', name: 'swift' })
+  await create('endpoint', { service_id: objectStore, interface: 'public', region_id: 'RegionOne', url: `${proxy.url}/v1/KEY_$(project_id)s` })
+  const ec2 = { access: 'AKIAALICEDEMO0000001', secret: 'alice-ec2-secret-key-0123456789' }
+  await create('credential', { type: 'ec2', user_id: alice, project_id: demo, blob: JSON.stringify(ec2) })
+  return { cluster, keystone, proxy, keystoneSection, ids: { demo, other, alice, bob, ...ec2 } }
 }
 
-const service = await create('project', { name: 'service', domain_id: 'default' })
-await user('ringstore', service, 'admin')
-const demo = await create('project', { name: 'demo', domain_id: 'default' })
-const other = await create('project', { name: 'other', domain_id: 'default' })
-const ops = await create('project', { name: 'ops', domain_id: 'default' })
-const alice = await user('alice', demo, 'member')
-const bob = await user('bob', demo, 'reader')
-await user('carol', other, 'member')
-const reseller = await user('reseller', ops, 'member')
-await grant(ops, reseller, 'ResellerAdmin')
-
-const keystoneSection = {
-  enabled: true,
-  auth_url: keystone.url,
-  username: 'ringstore',
-  password: PASSWORD,
-  project_name: 'service',
-  reseller_prefix: 'KEY_',
-  cache_ttl: 2
-}
-const proxy = await cluster.addProxy({ keystone: keystoneSection })
-const objectStore = await create('service', { type: 'object-store', name: 'swift' })
-await create('endpoint', { service_id: objectStore, interface: 'public', region_id: 'RegionOne', url: `${proxy.url}/v1/KEY_$(project_id)s` })
+// Set up before the subtests: top-level awaits after assertions would let tap end the root test early.
+const { cluster, keystone, proxy, keystoneSection, ids } = await setUp()
+const { demo, other, bob } = ids
 
 async function keystoneToken (name: string, project: string): Promise<string> {
-  const res = await fetch(`${keystone.url}/auth/tokens?nocatalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name, domain: { id: 'default' }, password: PASSWORD } } },
-        scope: { project: { name: project, domain: { id: 'default' } } }
-      }
-    })
-  })
-  if (res.status !== 201) throw new Error(`keystone login ${name}: ${res.status}`)
-  return res.headers.get('x-subject-token') ?? ''
+  return await keystone.login(name, project, PASSWORD)
 }
 
 const callerOf = async (name: string, project: string): Promise<Caller> => ({ name: `keystone ${name}`, token: await keystoneToken(name, project) })
@@ -131,9 +135,7 @@ t.test('tempauth and Keystone side by side, each in its own accounts', async (t)
 })
 
 t.test('S3 access keys resolve through Keystone EC2 credentials', async (t) => {
-  const access = 'AKIAALICEDEMO0000001'
-  const secret = 'alice-ec2-secret-key-0123456789'
-  await create('credential', { type: 'ec2', user_id: alice, project_id: demo, blob: JSON.stringify({ access, secret }) })
+  const { access, secret } = ids
   const s3 = new S3Client({ endpoint: proxy.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: access, secretAccessKey: secret } })
   t.teardown(() => { s3.destroy() })
   const buckets = await s3.send(new ListBucketsCommand({}))
@@ -152,10 +154,10 @@ t.test('a token revoked in Keystone stops working within the cache time', async 
 })
 
 t.test('Keystone down: 503 (or 401 as configured), never an open door, never a crash', async (t) => {
+  const answering401 = await cluster.addProxy({ keystone: { ...keystoneSection, unavailable_status: 401 } })
   const cached = await callerOf('alice', 'demo')
   const fresh = await callerOf('alice', 'demo')
   t.equal((await as(cached, 'HEAD', demoUrl)).status, 204)
-  const answering401 = await cluster.addProxy({ keystone: { ...keystoneSection, unavailable_status: 401 } })
   await keystone.daemon.kill('SIGKILL')
   t.equal((await as(cached, 'HEAD', demoUrl)).status, 204, 'a token validated moments ago is still trusted from the cache')
   t.equal((await as(fresh, 'HEAD', demoUrl)).status, 503, 'an unseen token cannot be checked: 503')
