@@ -65,8 +65,9 @@ const addOptions = {
 
 /** `add <spec> <weight> [<spec> <weight> ...]` or `add --region .. --zone .. --ip .. --port .. --device .. --weight ..`. */
 function newDevices (args: string[]): NewDevice[] {
-  const { values, positionals } = parseArgs({ args, options: addOptions, allowPositionals: true })
-  if (Object.keys(values).length > 0) {
+  // Flags only when the first word is one: a negative weight like `-5` is a value to reject, not an option.
+  if (args[0]?.startsWith('--') === true) {
+    const { values, positionals } = parseArgs({ args, options: addOptions, allowPositionals: true })
     noMoreArgs(positionals, 'add --region R --zone Z --ip IP --port P --device NAME --weight W')
     const missing = ['zone', 'ip', 'port', 'device', 'weight'].filter((k) => values[k as keyof typeof values] === undefined)
     if (missing.length > 0) throw new UsageError(`add: missing --${missing.join(', --')}`)
@@ -82,11 +83,11 @@ function newDevices (args: string[]): NewDevice[] {
       meta: values.meta
     }]
   }
-  if (positionals.length === 0 || positionals.length % 2 !== 0) {
+  if (args.length === 0 || args.length % 2 !== 0) {
     throw new UsageError('usage: add r<region>z<zone>-<ip>:<port>/<device> <weight> [...] (or the same with --region, --zone, ... flags)')
   }
   const devices: NewDevice[] = []
-  for (let i = 0; i < positionals.length; i += 2) devices.push({ ...parseDeviceSpec(positionals[i]), weight: weight(positionals[i + 1]) })
+  for (let i = 0; i < args.length; i += 2) devices.push({ ...parseDeviceSpec(args[i]), weight: weight(args[i + 1]) })
   return devices
 }
 
