@@ -104,7 +104,8 @@ async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, ac
 export async function handleSwift (ctx: SwiftContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { path: rawPath, query } = splitUrl(req.raw.url ?? '/')
   try {
-    if (rawPath === '/auth/v1.0' || rawPath === '/auth/v1' || rawPath === '/auth/v1/') {
+    // glance_store's swift driver asks for /auth/v1.0/, which Swift's tempauth answers too.
+    if (/^\/auth\/v1(\.0)?\/?$/.test(rawPath)) {
       return await handleAuthV1(ctx.tempauth, req, reply)
     }
     const path = parseSwiftPath(rawPath)
