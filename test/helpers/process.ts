@@ -41,7 +41,23 @@ export interface Daemon {
   kill: (signal?: NodeJS.Signals) => Promise<void>
 }
 
-/** Starts `ringstore <args>` as a child process; it is SIGKILLed at teardown if still running. */
+/** Every daemon this test process started, killed if the test process itself ends or is stopped. */
+const liveChildren = new Set<ChildProcess>()
+function killLiveChildren (): void {
+  for (const child of liveChildren) child.kill('SIGKILL')
+}
+process.once('exit', killLiveChildren)
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killLiveChildren()
+    process.exit(1)
+  })
+}
+
+/**
+ * Starts `ringstore <args>` as a child process; it is SIGKILLed at teardown if still running,
+ * and when the test process exits or is stopped (a timed-out test must not leave daemons behind).
+ */
 export function spawnCli (t: Teardown, args: string[], env: NodeJS.ProcessEnv = {}): Daemon {
   const child = spawn(process.execPath, [cliPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,7 +66,8 @@ export function spawnCli (t: Teardown, args: string[], env: NodeJS.ProcessEnv = 
   let out = ''
   child.stdout?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20000) })
   child.stderr?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20000) })
-  const exited = new Promise<void>((resolve) => { child.once('exit', () => { resolve() }) })
+  liveChildren.add(child)
+  const exited = new Promise<void>((resolve) => { child.once('exit', () => { liveChildren.delete(child); resolve() }) })
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return
     child.kill(signal)
