@@ -8,6 +8,7 @@
  * - a container or account database: its info (PUT at the put timestamp, POSTs of metadata at
  *   their own timestamps, DELETE at the delete timestamp) and its rows (PATCH), all of which
  *   merge by timestamp on the peer, so pushing a database is idempotent in any order.
+ * A database is pushed only when it holds something the peer's lacks (`ahead`).
  * A 409 from the peer means it holds something newer: nothing to do.
  */
 import { Readable } from 'node:stream'
@@ -80,7 +81,45 @@ async function pushObject (t: PushTarget, e: SuffixEntry): Promise<boolean> {
   return true
 }
 
-interface Dump { info: { putTs: string, deleteTs: string, meta: TimedMeta, policy?: number, accountTargets?: Array<{ host: string, device: string, partition: number }> }, rows: unknown[] }
+interface Row { name: string, timestamp: string, put_timestamp?: string, delete_timestamp?: string }
+interface Dump { info: { putTs: string, deleteTs: string, meta: TimedMeta, policy?: number, accountTargets?: Array<{ host: string, device: string, partition: number }> }, rows: Row[] }
+
+async function readDump (t: PushTarget, node: NodeAddress, device: string, e: SuffixEntry): Promise<Dump | undefined> {
+  const path = `${namePath(device, t.part, e.name)}?replication`
+  const res = await t.client.raw(node, 'GET', path)
+  if (res.status === 404) { await res.body.dump(); return undefined }
+  const text = await res.body.text()
+  if (res.status !== 200) throw new NodeRequestError(`GET http://${node.ip}:${node.port}${path}: ${res.status} ${text.slice(0, 200)}`, res.status)
+  if (node !== t.local) t.onBytes(Buffer.byteLength(text))
+  return JSON.parse(text) as Dump
+}
+
+/** A row's timestamps; an account row has three, each merging as the max. */
+function stamps (row: Row): string[] {
+  return [row.timestamp, row.put_timestamp ?? '', row.delete_timestamp ?? '']
+}
+
+/**
+ * True when merging `mine` into `theirs` would change it: a newer info timestamp or metadata
+ * value, or a row it lacks or holds older. Digests only say that two replicas differ; this says
+ * which one is behind, so a replica that holds less (a handoff that got no rows) stops pushing.
+ */
+function ahead (mine: Dump, theirs: Dump | undefined): boolean {
+  if (theirs === undefined) return true
+  if (mine.info.putTs > theirs.info.putTs || mine.info.deleteTs > theirs.info.deleteTs) return true
+  for (const [name, [, ts]] of Object.entries(mine.info.meta)) if (ts > (theirs.info.meta[name]?.[1] ?? '')) return true
+  const theirRows = new Map(theirs.rows.map((r) => [r.name, stamps(r)]))
+  return mine.rows.some((r) => {
+    const other = theirRows.get(r.name)
+    return other === undefined || stamps(r).some((ts, i) => ts > other[i])
+  })
+}
+
+/** Whether the local database holds anything the peer's lacks (`check` mode asks only this). */
+export async function databaseAhead (t: PushTarget, e: SuffixEntry): Promise<boolean> {
+  const mine = await readDump(t, t.local, t.device, e)
+  return mine !== undefined && ahead(mine, await readDump(t, t.peer, t.peerDevice, e))
+}
 
 /** Metadata grouped by timestamp: one POST per group keeps each key's own timestamp. */
 function metaByTimestamp (meta: TimedMeta): Map<string, Headers> {
@@ -95,12 +134,9 @@ function metaByTimestamp (meta: TimedMeta): Map<string, Headers> {
 
 async function pushDatabase (t: PushTarget, e: SuffixEntry): Promise<boolean> {
   const { client, peer } = t
-  const localPath = namePath(t.device, t.part, e.name)
-  const res = await client.raw(t.local, 'GET', `${localPath}?replication`)
-  if (res.status === 404) { await res.body.dump(); return false }
-  const text = await res.body.text()
-  if (res.status !== 200) throw new NodeRequestError(`GET ${localPath}?replication from the local objectd: ${res.status} ${text.slice(0, 200)}`, res.status)
-  const { info, rows } = JSON.parse(text) as Dump
+  const mine = await readDump(t, t.local, t.device, e)
+  if (mine === undefined || !ahead(mine, await readDump(t, peer, t.peerDevice, e))) return false
+  const { info, rows } = mine
   const path = namePath(t.peerDevice, t.part, e.name)
   const put: Headers = { 'x-timestamp': info.putTs }
   if (t.rr.role === 'container') {

@@ -13,7 +13,7 @@ import type { Device } from '../ring/index.js'
 import { roleHeaders, type RoleRing } from './common/local-node.js'
 import { replicationAddress, type NodeAddress, type NodeClient } from './common/node-client.js'
 import type { TokenBucket } from './common/throttle.js'
-import { pushEntry } from './push.js'
+import { databaseAhead, pushEntry } from './push.js'
 import type { PassTally } from './tally.js'
 
 export type Hashes = Record<string, string>
@@ -83,15 +83,23 @@ export async function syncPeer (deps: SyncDeps, job: SyncJob, peer: Device, mode
         !(e.deleted && rr.role === 'object' && e.timestamp < deps.reclaimCutoff))
       if (wanted.length === 0) continue
       tally.suffixSynced(rr.label)
-      if (remote) for (const e of wanted) tally.missingIn(region, e.timestamp)
-      if (mode === 'check') { complete = false; continue }
+      const target = {
+        client, local: deps.local, peer: address, device: me.device, peerDevice: peer.device, part, rr,
+        bucket: remote ? deps.bucketFor(peer.region) : undefined,
+        onBytes: (n: number) => { tally.bytesPushed(region, n) }
+      }
       for (const e of wanted) {
-        const pushed = await pushEntry({
-          client, local: deps.local, peer: address, device: me.device, peerDevice: peer.device, part, rr,
-          bucket: remote ? deps.bucketFor(peer.region) : undefined,
-          onBytes: (n) => { tally.bytesPushed(region, n) }
-        }, e)
+        // A listing database with another digest may still hold nothing the peer lacks.
+        if (rr.role !== 'object' && mode === 'check' && !await databaseAhead(target, e)) continue
+        if (mode === 'check') {
+          complete = false
+          if (remote) tally.missingIn(region, e.timestamp)
+          continue
+        }
+        const pushed = await pushEntry(target, e)
         if (pushed) tally.pushed(rr.label, region)
+        if (pushed && remote) tally.missingIn(region, e.timestamp)
+        log.debug({ peer: `${peer.replicationIp}:${peer.replicationPort}/${peer.device}`, part, role: rr.label, name: e.name, timestamp: e.timestamp, deleted: e.deleted, theirs: byHash.get(e.hash)?.timestamp, pushed }, 'entry pushed')
       }
     } catch (err) {
       complete = false
