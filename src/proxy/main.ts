@@ -1,7 +1,9 @@
 /** `ringstore proxy --config FILE`: the stateless front end. */
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { readAuthSection, TempAuth } from '../auth/index.js'
+import {
+  Authenticator, FailureLimiter, KeystoneAuth, readAuthSection, readKeystoneSection, TempAuth, TokenRevocations, type AccountMetaStore
+} from '../auth/index.js'
 import { objectRingName, readClusterSection, readConfigFile } from '../common/config.js'
 import { initHashing } from '../common/hash.js'
 import { createLogger } from '../common/logger.js'
@@ -14,13 +16,26 @@ import { createProxyMetrics } from './metrics.js'
 import { buildProxy } from './server.js'
 import { stopOnSignals } from './shutdown.js'
 
+/** Token revocations live in account sysmeta, read and written through the core. */
+function accountMetaStore (store: ObjectStore): AccountMetaStore {
+  return {
+    meta: async (account) => (await store.accounts.info(account)).meta,
+    update: async (account, headers) => {
+      await store.accounts.ensure(account)
+      const result = await store.accounts.write(account, 'POST', headers)
+      if (result.status >= 300) throw new Error(`updating account ${account} failed with status ${result.status}`)
+    }
+  }
+}
+
 export async function main (argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } })
   if (values.config === undefined) throw new Error('usage: ringstore proxy --config FILE')
   const raw = await readConfigFile(values.config)
   const cluster = readClusterSection(raw.cluster)
   const conf = readProxySection(raw.proxy)
-  const tempauth = new TempAuth(readAuthSection(raw.auth))
+  const authConf = readAuthSection(raw.auth)
+  const keystoneConf = readKeystoneSection(raw.keystone)
   const logger = createLogger('proxy', conf.log_level)
   await initHashing()
   const rings = await Rings.open(cluster)
@@ -48,10 +63,18 @@ export async function main (argv: string[]): Promise<void> {
   const tls = conf.tls_cert !== '' && conf.tls_key !== ''
     ? { cert: await readFile(conf.tls_cert, 'utf8'), key: await readFile(conf.tls_key, 'utf8') }
     : undefined
+  const auth = new Authenticator({
+    tempauth: authConf.tempauth ? new TempAuth(authConf) : undefined,
+    keystone: keystoneConf.enabled ? new KeystoneAuth(keystoneConf) : undefined,
+    revocations: new TokenRevocations(accountMetaStore(store))
+  })
   const app = buildProxy({
     store,
-    tempauth,
+    auth,
+    failedAuth: new FailureLimiter(authConf.failed_auth_burst, authConf.failed_auth_per_second),
+    audit: authConf.audit_log ? createLogger('proxy', 'info').child({ log: 'audit' }) : undefined,
     policies: cluster.policies,
+    swiftFeatures: conf,
     s3: { region: conf.s3_region, strictRegion: conf.s3_strict_region, domain: conf.s3_domain },
     logger,
     metrics,

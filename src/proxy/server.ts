@@ -7,19 +7,26 @@ import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from '../common/logger.js'
 import type { PolicyConfig } from '../common/config.js'
-import { auditNote, countBodyBytes, s3SecretLookup, type TempAuth } from '../auth/index.js'
+import { auditNote, carriesCredentials, countBodyBytes, noteAuthFailure, s3SecretLookup, writeAuditLine, type Authenticator, type FailureLimiter } from '../auth/index.js'
 import { capabilities } from './info.js'
 import type { ProxyMetrics } from './metrics.js'
 import type { ObjectStore } from './core/store.js'
-import type { S3Options } from './s3/context.js'
 import { handleS3 } from './s3/router.js'
+import type { S3Options } from './s3/context.js'
 import { handleSwift, isSwiftPath } from './swift/router.js'
+import { buildSwiftPipeline, type SwiftFeatureSettings } from './swift/middleware/index.js'
 import { sendError } from './swift/errors.js'
 
 export interface ProxyDeps {
   store: ObjectStore
-  tempauth: TempAuth
+  auth: Authenticator
+  /** Failed authentications per client address (brute-force protection). */
+  failedAuth: FailureLimiter
+  /** Where the audit trail goes (one line per request); undefined: off. */
+  audit?: Logger
   policies: PolicyConfig[]
+  /** The Swift API's optional features and their settings (the proxy config's `pipeline`, ...). */
+  swiftFeatures: SwiftFeatureSettings
   s3: S3Options
   logger: Logger
   metrics: ProxyMetrics
@@ -60,6 +67,11 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
     reply.header('x-trans-id', req.id).header('x-openstack-request-id', req.id)
     // Bodies are counted for the bytes in/out metrics (and the audit trail) without consuming them.
     countBodyBytes(req.raw, reply.raw)
+    const wait = carriesCredentials(req.headers, req.url) ? deps.failedAuth.retryAfter(req.ip) : 0
+    if (wait > 0) {
+      noteAuthFailure(req.raw, 'too many failed authentications from this address')
+      return await reply.code(429).header('retry-after', String(wait)).header('content-type', 'text/plain; charset=utf-8').send('Too Many Requests')
+    }
   })
   app.addHook('onResponse', async (req, reply) => {
     const api = isSwiftPath(req.url) ? 'swift' : 's3'
@@ -67,11 +79,19 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
     const counted = auditNote(req.raw)
     deps.metrics.bytesIn.labels(api).inc(counted.bytesIn)
     deps.metrics.bytesOut.labels(api).inc(counted.bytesOut)
+    // A refused attempt while blocked does not count again: the client earns a try per refill.
+    if (auditNote(req.raw).authFailure !== undefined && reply.statusCode !== 429) deps.failedAuth.failed(req.ip)
+    if (deps.audit !== undefined) {
+      writeAuditLine(deps.audit, req.raw, {
+        transId: req.id, client: req.ip, method: req.method, url: req.url, status: reply.statusCode, durationMs: reply.elapsedTime, api
+      })
+    }
   })
 
-  const swiftCtx = { store: deps.store, tempauth: deps.tempauth, policies: deps.policies }
-  const s3Ctx = { store: deps.store, policies: deps.policies, secretFor: s3SecretLookup({ tempauth: deps.tempauth }), opts: deps.s3 }
-  const info = JSON.stringify(capabilities(deps.policies))
+  const pipeline = buildSwiftPipeline(deps.swiftFeatures)
+  const swiftCtx = { store: deps.store, auth: deps.auth, policies: deps.policies, pipeline }
+  const s3Ctx = { store: deps.store, policies: deps.policies, secretFor: s3SecretLookup(deps.auth), opts: deps.s3 }
+  const info = JSON.stringify(capabilities(deps.policies, pipeline.info()))
 
   app.route({
     method: METHODS,

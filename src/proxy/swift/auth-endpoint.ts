@@ -1,9 +1,11 @@
 /**
  * `GET /auth/v1.0` (and `/auth/v1`): tempauth's v1.0 login. X-Auth-User / X-Auth-Key (or
  * X-Storage-User / X-Storage-Pass) in; X-Auth-Token and X-Storage-Url out.
+ * `DELETE /auth/v1.0` with X-Auth-Token: revokes every token of that token's user issued so far
+ * (log out everywhere); answers 204.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { TempAuth } from '../../auth/index.js'
+import { noteAuthFailure, noteIdentity, type Authenticator } from '../../auth/index.js'
 import { headerValue } from './headers.js'
 import { sendError } from './errors.js'
 
@@ -12,15 +14,31 @@ export function storageUrl (req: FastifyRequest, account: string): string {
   return `${req.protocol}://${host}/v1/${encodeURIComponent(account)}`
 }
 
-export async function handleAuthV1 (tempauth: TempAuth, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function revokeTokens (auth: Authenticator, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const token = headerValue(req.headers, 'x-auth-token') ?? headerValue(req.headers, 'x-storage-token') ?? ''
+  const check = await auth.checkToken(token)
+  if (!check.ok || check.identity.via !== 'tempauth' || auth.revocations === undefined) {
+    noteAuthFailure(req.raw, check.ok ? 'token revocation needs a tempauth token' : check.reason)
+    return sendError(reply, check.ok ? 403 : check.status)
+  }
+  noteIdentity(req.raw, check.identity)
+  await auth.revocations.revokeAll(check.identity)
+  return reply.code(204).send()
+}
+
+export async function handleAuthV1 (auth: Authenticator, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const tempauth = auth.tempauth
+  if (tempauth === undefined) return sendError(reply, 404)
+  if (req.method === 'DELETE') return await revokeTokens(auth, req, reply)
   const user = headerValue(req.headers, 'x-auth-user') ?? headerValue(req.headers, 'x-storage-user')
   const key = headerValue(req.headers, 'x-auth-key') ?? headerValue(req.headers, 'x-storage-pass')
   if (user === undefined || key === undefined) return sendError(reply, 401, 'Unauthorized: X-Auth-User and X-Auth-Key are required')
   const login = tempauth.login(user, key)
   if (login === undefined) {
-    req.log.info({ user, reason: 'bad user or key' }, 'authentication failed')
+    noteAuthFailure(req.raw, 'bad user or key', user)
     return sendError(reply, 401)
   }
+  noteIdentity(req.raw, login.identity)
   return reply.code(200)
     .header('x-auth-token', login.token)
     .header('x-storage-token', login.token)

@@ -1,14 +1,14 @@
 /** What the Swift front end's handlers share. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { PolicyConfig } from '../../common/config.js'
-import type { Identity, TempAuth } from '../../auth/index.js'
+import type { Authenticator, Identity } from '../../auth/index.js'
 import type { ObjectStore } from '../core/store.js'
 import type { Pipeline } from './pipeline.js'
 import type { SwiftPath } from './path.js'
 
 export interface SwiftContext {
   store: ObjectStore
-  tempauth: TempAuth
+  auth: Authenticator
   policies: PolicyConfig[]
   /** The optional features (TempURL, SLO, ...) the operator enabled, in order. */
   pipeline: Pipeline

@@ -4,7 +4,7 @@
  * calls. Errors become Swift's status + plain text here, and nowhere else.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { authorize, type Identity } from '../../auth/index.js'
+import { authorize, noteAuthFailure, noteIdentity, type TokenCheck } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import { readAccount, postAccount } from './accounts.js'
 import { handleAuthV1 } from './auth-endpoint.js'
@@ -14,6 +14,7 @@ import { sendCoreError, sendError } from './errors.js'
 import { headerValue } from './headers.js'
 import { copyObject, deleteObject, getObject, postObject, putObject } from './objects.js'
 import { parseSwiftPath } from './path.js'
+import type { Terminal } from './pipeline.js'
 
 type Handler = (ctx: SwiftContext, r: SwiftRequest) => Promise<void>
 
@@ -47,11 +48,17 @@ export function isSwiftPath (url: string): boolean {
   return url.startsWith('/v1/') || url.startsWith('/v1.0/') || url === '/auth/v1.0' || url.startsWith('/auth/v1')
 }
 
-/** Who is asking: undefined for an anonymous request; 401 thrown for a bad token. */
-function authenticate (ctx: SwiftContext, req: FastifyRequest): Identity | undefined | 'invalid' {
+/** Who is asking: undefined for an anonymous request (no token at all). */
+async function authenticate (ctx: SwiftContext, req: FastifyRequest): Promise<TokenCheck | undefined> {
   const token = headerValue(req.headers, 'x-auth-token') ?? headerValue(req.headers, 'x-storage-token')
   if (token === undefined || token === '') return undefined
-  return ctx.tempauth.fromToken(token) ?? 'invalid'
+  return await ctx.auth.checkToken(token)
+}
+
+/** Setting or removing the account quota: the reseller admin's alone. */
+function changesAccountQuota (r: SwiftRequest): boolean {
+  return r.path.container === undefined && r.req.method === 'POST' &&
+    (r.req.headers['x-account-meta-quota-bytes'] !== undefined || r.req.headers['x-remove-account-meta-quota-bytes'] !== undefined)
 }
 
 /** The object a copy reads, when this request is one: its reader must be allowed to read it too. */
@@ -98,7 +105,42 @@ async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, ac
     read = info.meta['x-container-read']
     write = info.meta['x-container-write']
   }
-  return authorize(who, { method, account, container, object, read, write, referrer: headerValue(r.req.headers, 'referer') }) === 'allow'
+  const quota = account === r.path.account && container === undefined && changesAccountQuota(r)
+  return authorize(who, {
+    method, account, container, object, read, write, referrer: headerValue(r.req.headers, 'referer'), changesAccountQuota: quota
+  }) === 'allow'
+}
+
+/**
+ * What follows the pre-auth middlewares: the token, the verb's handler, the ACLs, and then the
+ * post-auth middlewares around the handler. A request a pre-auth middleware vouched for
+ * (`preauthorized`) skips the token and the ACLs. Middlewares may have rewritten `r.path`.
+ */
+const authorizeAndServe: Terminal = async (ctx, r, postAuth) => {
+  const { req, reply, path } = r
+  if (r.preauthorized !== true) {
+    const check = await authenticate(ctx, req)
+    if (check !== undefined && !check.ok) {
+      noteAuthFailure(req.raw, check.reason)
+      sendError(reply, check.status)
+      return
+    }
+    r.identity = check?.identity
+    noteIdentity(req.raw, r.identity)
+  }
+  const table = path.object !== undefined ? OBJECT : path.container !== undefined ? CONTAINER : ACCOUNT
+  const handler = table[req.method]
+  // Bulk requests are authorized item by item, by the middleware that serves them.
+  const itemByItem = ctx.pipeline.authorizesItself(r)
+  if (handler === undefined && !itemByItem) {
+    sendError(reply, 405)
+    return
+  }
+  if (!ctx.auth.servesAccount(path.account) || !(r.preauthorized === true || itemByItem || await permitted(ctx, r))) {
+    sendError(reply, r.identity === undefined ? 401 : 403)
+    return
+  }
+  await postAuth(ctx, handler ?? (async () => { sendError(reply, 405) }))
 }
 
 export async function handleSwift (ctx: SwiftContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -106,23 +148,20 @@ export async function handleSwift (ctx: SwiftContext, req: FastifyRequest, reply
   try {
     // glance_store's swift driver asks for /auth/v1.0/, which Swift's tempauth answers too.
     if (/^\/auth\/v1(\.0)?\/?$/.test(rawPath)) {
-      return await handleAuthV1(ctx.tempauth, req, reply)
+      return await handleAuthV1(ctx.auth, req, reply)
     }
     const path = parseSwiftPath(rawPath)
     if (path === undefined) return sendError(reply, 404)
-    const identity = authenticate(ctx, req)
-    if (identity === 'invalid') {
-      req.log.info({ reason: 'invalid or expired token' }, 'authentication failed')
-      return sendError(reply, 401)
+    const r: SwiftRequest = {
+      req,
+      reply,
+      path,
+      identity: undefined,
+      query,
+      params: new URLSearchParams(query),
+      allowed: async (method, account, container, object) => await allowedOn(ctx, r, method, account, container, object)
     }
-    const table = path.object !== undefined ? OBJECT : path.container !== undefined ? CONTAINER : ACCOUNT
-    const handler = table[req.method]
-    if (handler === undefined) return sendError(reply, 405)
-    const r: SwiftRequest = { req, reply, path, identity, query, params: new URLSearchParams(query) }
-    if (!path.account.startsWith(ctx.tempauth.resellerPrefix) || !(await permitted(ctx, r))) {
-      return sendError(reply, identity === undefined ? 401 : 403)
-    }
-    await handler(ctx, r)
+    await ctx.pipeline.run(ctx, r, authorizeAndServe)
     return reply
   } catch (err) {
     if (err instanceof CoreError) return sendCoreError(reply, err)
