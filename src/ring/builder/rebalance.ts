@@ -138,8 +138,9 @@ class Rebalance {
     const { ancestry } = this.tree
     const { maxPerPart } = this.targets
     for (let part = 0; part < partCount; part++) {
-      if (this.touched[part] !== 0) continue
       const base = part * replicas
+      // Partitions with a replica to place are dispersed by that placement.
+      if (this.touched[part] !== 0 || slots.subarray(base, base + replicas).includes(-1)) continue
       let worst = -1
       for (let level = 0; level < 4 && worst < 0; level++) {
         for (let i = 0; i < replicas && worst < 0; i++) {
