@@ -37,6 +37,8 @@ export class PutFanout {
   private replay: Buffer[] | null = []
   private replayed = 0
   private sourceDone = false
+  /** The client went away or the upload was refused: nothing more is sent anywhere. */
+  private aborted = false
 
   constructor (
     private readonly ctx: CoreContext,
@@ -74,7 +76,7 @@ export class PutFanout {
   private async replace (leg: Leg): Promise<LegResult | undefined> {
     leg.active = false
     leg.input.destroy()
-    const spare = this.replay !== null ? this.spares.shift() : undefined
+    const spare = this.replay !== null && !this.aborted ? this.spares.shift() : undefined
     if (spare === undefined) return undefined
     const next = this.startLeg(spare, leg.replica)
     for (const chunk of this.replay ?? []) next.input.write(chunk)
@@ -98,6 +100,7 @@ export class PutFanout {
         if (waits.length > 0) await Promise.all(waits)
       }
     } catch (err) {
+      this.aborted = true
       for (const leg of this.legs) leg.input.destroy(err as Error)
       throw err instanceof UploadAbortedError ? err : new UploadAbortedError(`client body ended early: ${(err as Error).message}`)
     }
