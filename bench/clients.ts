@@ -4,6 +4,7 @@
  * the reports do not know which API they drive. To add S3: write bench/s3-client.ts exporting an
  * `openS3Client(endpoint, run)` and add it to `openers` under 's3'.
  */
+import { openS3Client } from './s3-client.js'
 import { openSwiftClient } from './swift-client.js'
 
 export interface Endpoint {
@@ -35,10 +36,11 @@ export interface BenchClient {
   close: () => Promise<void>
 }
 
-export type ApiName = 'swift'
+export type ApiName = 'swift' | 's3'
 
 const openers: Record<ApiName, (endpoint: Endpoint, scope: RunScope) => Promise<BenchClient>> = {
-  swift: openSwiftClient
+  swift: openSwiftClient,
+  s3: openS3Client
 }
 
 export const API_NAMES = Object.keys(openers) as ApiName[]

@@ -155,6 +155,16 @@ async function store (ctx: S3Context, permission: UploadPermission, bucket: stri
   }
 }
 
+/** The redirect target, when it is an absolute URL (S3 ignores anything else and answers with the status). */
+function redirectUrl (value: string | undefined): URL | undefined {
+  if (value === undefined || value === '') return undefined
+  try {
+    return new URL(value)
+  } catch {
+    return undefined
+  }
+}
+
 /** Reads the form, stores the file, and answers as success_action_redirect / _status ask. */
 export async function postUpload (ctx: S3Context, req: FastifyRequest, reply: FastifyReply, bucket: string,
   permission: UploadPermission): Promise<FastifyReply> {
@@ -187,9 +197,8 @@ export async function postUpload (ctx: S3Context, req: FastifyRequest, reply: Fa
     req.raw.pipe(parser)
   })
   const etag = `"${stored.etag}"`
-  const redirect = fields.get('success_action_redirect') ?? fields.get('redirect')
-  if (redirect !== undefined && redirect !== '') {
-    const url = new URL(redirect)
+  const url = redirectUrl(fields.get('success_action_redirect') ?? fields.get('redirect'))
+  if (url !== undefined) {
     url.searchParams.set('bucket', bucket)
     url.searchParams.set('key', stored.key)
     url.searchParams.set('etag', etag)
