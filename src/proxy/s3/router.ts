@@ -13,6 +13,7 @@ import { BucketRegistry } from './bucket-registry.js'
 import { header, type S3Context, type S3Request } from './context.js'
 import { corsHeaders, preflight } from './cors.js'
 import { S3Error, accessDenied, fromCoreError } from './errors.js'
+import { copySource } from './objects.js'
 import { operationFor, type Access } from './operations.js'
 import { postUpload } from './post-upload.js'
 import { sendS3Error } from './respond.js'
@@ -55,9 +56,7 @@ async function allowed (ctx: S3Context, r: S3Request, access: Access, key = r.ke
 
 /** For copies: the source's account, once the caller is known to be allowed to read it. */
 async function copySourceAccount (ctx: S3Context, r: S3Request): Promise<string> {
-  const raw = decodeURIComponent((header(r, 'x-amz-copy-source') ?? '').replace(/^\//, '').split('?')[0])
-  const bucket = raw.slice(0, Math.max(0, raw.indexOf('/')))
-  const key = raw.slice(raw.indexOf('/') + 1)
+  const { bucket, key } = copySource(r)
   checkBucketName(bucket)
   const account = await accountOf(ctx, r.identity, bucket)
   const source: S3Request = { ...r, account, bucket, key }
