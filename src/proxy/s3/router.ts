@@ -5,7 +5,7 @@
  * Errors become S3's XML here, and nowhere else.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { authorize, type Identity } from '../../auth/index.js'
+import { AuthUnavailableError, authorize, noteAuthFailure, noteIdentity, type Identity } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import { checkBucketName, parseAddress } from './address.js'
 import { authenticate } from './authenticate.js'
@@ -64,11 +64,19 @@ async function copySourceAccount (ctx: S3Context, r: S3Request): Promise<string>
   return account
 }
 
+const CREDENTIAL_FAILURES = new Set(['SignatureDoesNotMatch', 'InvalidAccessKeyId'])
+
 function fail (reply: FastifyReply, err: unknown, rawPath: string, req: FastifyRequest): FastifyReply {
   if (reply.sent) return reply
   let s3: S3Error
+  // Bad credentials count towards the proxy's failed-authentication limit and show in the audit trail.
+  if (err instanceof S3Error && CREDENTIAL_FAILURES.has(err.code)) noteAuthFailure(req.raw, `S3 ${err.code}`, err.fields.AWSAccessKeyId)
   if (err instanceof S3Error) s3 = err
   else if (err instanceof CoreError) s3 = fromCoreError(err)
+  else if (err instanceof AuthUnavailableError) {
+    req.log.warn({ err }, 's3 credentials could not be checked')
+    s3 = new S3Error('ServiceUnavailable', 'The credentials could not be checked now. Please try again.')
+  }
   else {
     req.log.error({ err }, 's3 request failed')
     s3 = new S3Error('InternalError', 'We encountered an internal error. Please try again.')
@@ -97,6 +105,7 @@ export async function handleS3 (ctx: S3Context, req: FastifyRequest, reply: Fast
       method: req.method, rawPath, rawQuery, query, headers: req.headers,
       virtualHostBucket: address.virtualHost ? address.bucket : undefined
     }, ctx.secretFor, ctx.opts)
+    noteIdentity(req.raw, auth.identity)
     const op = operationFor(req.method, address.bucket, address.key, query, req.headers)
     const account = op.name === 'CreateBucket' && auth.identity !== undefined
       ? auth.identity.account
