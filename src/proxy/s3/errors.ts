@@ -110,7 +110,6 @@ export const noSuchKey = (key: string): S3Error =>
 export const accessDenied = (): S3Error => new S3Error('AccessDenied', 'Access Denied')
 export const malformedXml = (): S3Error =>
   new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema')
-export const notImplemented = (what: string): S3Error =>
-  new S3Error('NotImplemented', `${what} is not implemented`, {}, {})
+export const notImplemented = (what: string): S3Error => new S3Error('NotImplemented', `${what} is not implemented`)
 export const invalidArgument = (message: string, name: string, value: string): S3Error =>
   new S3Error('InvalidArgument', message, { ArgumentName: name, ArgumentValue: value })

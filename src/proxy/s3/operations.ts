@@ -9,7 +9,7 @@ import {
 import type { S3Context, S3Request } from './context.js'
 import { deleteBucketCors, getBucketCors, putBucketCors } from './cors.js'
 import { deleteObjects } from './delete-objects.js'
-import { S3Error } from './errors.js'
+import { S3Error, notImplemented } from './errors.js'
 import { listObjectVersions, listObjectsV1, listObjectsV2 } from './listing.js'
 import {
   abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart, uploadPartCopy
@@ -34,10 +34,8 @@ const UNSERVED = ['policy', 'lifecycle', 'tagging', 'website', 'logging', 'notif
   'requestPayment', 'accelerate', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics',
   'inventory', 'intelligent-tiering', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes']
 
-function notImplemented (method: string, sub: string): Operation {
-  return op(`${method} ?${sub}`, 'authenticated', async () => {
-    throw new S3Error('NotImplemented', `${method} ?${sub} is not implemented`)
-  })
+function notServed (method: string, sub: string): Operation {
+  return op(`${method} ?${sub}`, 'authenticated', async () => { throw notImplemented(`${method} ?${sub}`) })
 }
 
 function serviceOperation (method: string): Operation {
@@ -47,7 +45,7 @@ function serviceOperation (method: string): Operation {
 
 function bucketOperation (method: string, q: URLSearchParams): Operation {
   const unserved = UNSERVED.find((s) => q.has(s))
-  if (unserved !== undefined) return notImplemented(method, unserved)
+  if (unserved !== undefined) return notServed(method, unserved)
   switch (method) {
     case 'GET':
       if (q.has('location')) return op('GetBucketLocation', 'bucket-read', getBucketLocation)
@@ -62,7 +60,7 @@ function bucketOperation (method: string, q: URLSearchParams): Operation {
     case 'PUT':
       if (q.has('acl')) return op('PutBucketAcl', 'bucket-owner', putBucketAcl)
       if (q.has('cors')) return op('PutBucketCors', 'bucket-owner', putBucketCors)
-      if (q.has('versioning')) return notImplemented(method, 'versioning')
+      if (q.has('versioning')) return notServed(method, 'versioning')
       return op('CreateBucket', 'authenticated', createBucket)
     case 'DELETE':
       if (q.has('cors')) return op('DeleteBucketCors', 'bucket-owner', deleteBucketCors)
@@ -75,7 +73,7 @@ function bucketOperation (method: string, q: URLSearchParams): Operation {
 
 function objectOperation (method: string, q: URLSearchParams, headers: IncomingHttpHeaders): Operation {
   const unserved = UNSERVED.find((s) => q.has(s))
-  if (unserved !== undefined) return notImplemented(method, unserved)
+  if (unserved !== undefined) return notServed(method, unserved)
   const copying = headers['x-amz-copy-source'] !== undefined
   switch (method) {
     case 'GET':
