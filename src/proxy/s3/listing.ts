@@ -74,8 +74,8 @@ export async function listPage (ctx: S3Context, account: string, container: stri
 
 /** Large objects: size from swift_bytes, S3 ETag from the listing override or the manifest's sysmeta. */
 async function withLargeObjectFacts (ctx: S3Context, account: string, container: string, entries: Entry[]): Promise<void> {
-  await Promise.all(entries.map(async (e) => {
-    if ('prefix' in e) return
+  const large = entries.filter((e): e is { row: Row } => !('prefix' in e) && e.row.content_type.includes('swift_bytes='))
+  await Promise.all(large.map(async (e) => {
     const bytes = /;\s*swift_bytes=(\d+)/.exec(e.row.content_type)
     if (bytes === null) return
     e.row.bytes = Number(bytes[1])
