@@ -65,7 +65,8 @@ const defaultFinal = (status: number): boolean => status !== 404 && !failed(stat
 
 /**
  * The first final answer, trying nearest primaries first, then handoffs when a primary failed.
- * Returns the last 404 when every primary said 404, or undefined when no replica answered.
+ * Returns the last 404 when every primary said 404 (or some said it and the rest failed),
+ * or undefined when no replica could vouch for an answer.
  * The caller owns (and must consume or dump) the returned body.
  */
 export async function readFirst (ctx: CoreContext, target: Target, method: Dispatcher.HttpMethod,
@@ -96,6 +97,12 @@ export async function readFirst (ctx: CoreContext, target: Target, method: Dispa
     } else {
       await drain(res)
     }
+  }
+  // A 404 only from handoffs, while no primary answered, says nothing about the thing: the
+  // cluster cannot tell, which is 503 for the caller, not "not found".
+  if (primaryNotFound === 0 && notFound !== undefined) {
+    await drain(notFound)
+    return undefined
   }
   return notFound
 }
