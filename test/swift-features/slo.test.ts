@@ -43,6 +43,8 @@ t.test('upload, read whole and in ranges, conditionals', async (t) => {
   t.equal((await swift.call('GET', '/big/obj', { headers: { 'if-none-match': `"${sloEtag}"` } })).status, 304)
   t.equal((await swift.call('GET', '/big/obj', { headers: { 'if-match': '"0000"' } })).status, 412)
   t.equal((await swift.call('GET', '/big/obj', { headers: { 'if-match': `"${sloEtag}"` } })).status, 200)
+  const listing = JSON.parse((await swift.call('GET', '/big?format=json')).text) as Array<{ name: string, bytes: number, hash: string }>
+  t.same(listing.map((e) => [e.name, e.bytes, e.hash]), [['obj', whole.length, sloEtag]], 'the listing shows the whole object')
 })
 
 t.test('?multipart-manifest=get', async (t) => {
