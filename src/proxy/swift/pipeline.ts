@@ -47,7 +47,9 @@ const ORDER_RULES: Array<[before: string, after: string, why: string]> = [
   ['versioned_writes', 'symlink', 'a symlink is versioned as the link, not its target']
 ]
 
-export class PipelineError extends Error {}
+export class PipelineError extends Error {
+  override name = 'PipelineError'
+}
 
 function chain (middlewares: readonly SwiftMiddleware[], last: (ctx: SwiftContext) => Promise<void>, r: SwiftRequest): (ctx: SwiftContext) => Promise<void> {
   let run = last
