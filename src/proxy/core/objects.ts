@@ -134,7 +134,7 @@ export class Objects {
       (node, replica) => ({ ...common, ...update(node, replica) }), this.ctx.opts.putReplayBytes)
     let size: number
     try {
-      size = await fanout.send(admitted.body, input.contentLength ?? MAX_OBJECT_SIZE)
+      size = await fanout.send(admitted.body, input.contentLength ?? MAX_OBJECT_SIZE, input.contentLength)
     } catch (err) {
       throw admitted.overrun() ?? err
     }

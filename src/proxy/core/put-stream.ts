@@ -64,8 +64,9 @@ export class PutFanout {
   }
 
   private async settle (leg: Leg, res: BackendResponse): Promise<LegResult | undefined> {
-    // The node has answered: whatever it did not read of the body it never will.
-    leg.input.destroy()
+    // The node has answered: whatever it did not read of the body it never will. A body it read
+    // to the end is left alone: destroying it would make undici drop a good keep-alive connection.
+    if (!leg.input.readableEnded) leg.input.destroy()
     const text = await res.body.text()
     if (res.status === 507 || res.status >= 500 || (res.status < 300 && !this.sourceDone)) return await this.replace(leg)
     leg.active = false
@@ -85,9 +86,15 @@ export class PutFanout {
     return await next.result
   }
 
-  /** Pumps the client body to every active leg; rejects with UploadAbortedError if the client goes away. */
-  async send (source: Readable, maxBytes: number): Promise<number> {
+  /**
+   * Pumps the client body to every active leg; rejects with UploadAbortedError if the client goes
+   * away. With a known length the legs are ended with the last byte, not when the client's stream
+   * ends a tick later: a node answers as soon as it has the body, and undici drops a keep-alive
+   * connection whose answer arrives before the request body was ended.
+   */
+  async send (source: Readable, maxBytes: number, exactLength?: number): Promise<number> {
     let total = 0
+    if (exactLength === 0) this.finishLegs()
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         total += chunk.length
@@ -97,6 +104,7 @@ export class PutFanout {
         for (const leg of this.legs) {
           if (leg.active && !leg.input.write(chunk)) waits.push(drained(leg.input))
         }
+        if (total === exactLength) this.finishLegs()
         if (waits.length > 0) await Promise.all(waits)
       }
     } catch (err) {
@@ -104,9 +112,13 @@ export class PutFanout {
       for (const leg of this.legs) leg.input.destroy(err as Error)
       throw err instanceof UploadAbortedError ? err : new UploadAbortedError(`client body ended early: ${(err as Error).message}`)
     }
+    if (!this.sourceDone) this.finishLegs()
+    return total
+  }
+
+  private finishLegs (): void {
     this.sourceDone = true
     for (const leg of this.legs) if (leg.active) leg.input.end()
-    return total
   }
 
   private keepForReplay (chunk: Buffer): void {
