@@ -4,7 +4,7 @@
  * requests to the front end that speaks their dialect.
  */
 import { randomBytes } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from '../common/logger.js'
 import type { PolicyConfig } from '../common/config.js'
 import { auditNote, carriesCredentials, countBodyBytes, noteAuthFailure, s3SecretLookup, writeAuditLine, type Authenticator, type FailureLimiter } from '../auth/index.js'
@@ -49,11 +49,11 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
   const nextTxId = transactionIds()
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Requests are logged once each by the audit trail, not by fastify.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => nextTxId(),
     exposeHeadRoutes: false,
-    ignoreDuplicateSlashes: false,
-    maxParamLength: 8192,
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 8192 },
     keepAliveTimeout: 75_000,
     ...(deps.tls !== undefined ? { https: deps.tls } : {})
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance

@@ -78,7 +78,7 @@ export function spawnCli (t: Teardown, args: string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Polls GET url until it answers 200, the process dies, or the timeout passes. */
-export async function waitForHealthy (url: string, daemon?: Daemon, timeoutMs = 20000): Promise<void> {
+export async function waitForHealthy (url: string, daemon?: Daemon, timeoutMs = 60000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (daemon !== undefined && (daemon.child.exitCode !== null || daemon.child.signalCode !== null)) {

@@ -96,7 +96,7 @@ export class BackendClient {
   }
 
   private failed (node: Device, kind: BackendErrorKind): void {
-    this.health.recordError(node)
+    this.health.recordError(node, kind !== 'status')
     this.onError?.(NodeHealth.key(node), kind)
   }
 

@@ -1,7 +1,9 @@
 /**
  * Error limiting, as Swift's error_suppression: a storage node that failed `limit` times within
  * `interval` seconds is skipped for `interval` seconds, so one dead disk or a slow site does not
- * cost every request a timeout.
+ * cost every request a timeout. A failed answer (507, 5xx) counts against the device; a timeout
+ * or a connection failure counts against the whole storage node, since every device behind a
+ * hung or dead process fails alike.
  */
 import type { Device } from '../../ring/index.js'
 
@@ -20,8 +22,8 @@ export class NodeHealth {
     return `${node.ip}:${node.port}/${node.device}`
   }
 
-  recordError (node: Device): void {
-    const key = NodeHealth.key(node)
+  recordError (node: Device, wholeNode = false): void {
+    const key = wholeNode ? NodeHealth.hostKey(node) : NodeHealth.key(node)
     const now = Date.now()
     const entry = this.errors.get(key)
     if (entry === undefined || now - entry.lastError > this.intervalMs) {
@@ -33,10 +35,18 @@ export class NodeHealth {
   }
 
   isLimited (node: Device): boolean {
-    const entry = this.errors.get(NodeHealth.key(node))
+    return this.limitedBy(NodeHealth.key(node)) || this.limitedBy(NodeHealth.hostKey(node))
+  }
+
+  private static hostKey (node: Device): string {
+    return `${node.ip}:${node.port}`
+  }
+
+  private limitedBy (key: string): boolean {
+    const entry = this.errors.get(key)
     if (entry === undefined) return false
     if (Date.now() - entry.lastError > this.intervalMs) {
-      this.errors.delete(NodeHealth.key(node))
+      this.errors.delete(key)
       return false
     }
     return entry.count >= this.limit

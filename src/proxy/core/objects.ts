@@ -16,7 +16,7 @@ import { resumableBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
 import { LargeObjects, isManifest, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
-import type { Quotas } from './quotas.js'
+import { hasContainerQuota, type Quotas } from './quotas.js'
 import { bestStatus } from './quorum.js'
 import { readAll, readFirst, writeAll, type Target } from './replicate.js'
 
@@ -150,7 +150,7 @@ export class Objects {
       throw unavailable(`object write reached ${results.filter((r) => r?.status === 201).length} of ${target.primaries.length} replicas`)
     }
     const etag = results.find((r) => r?.status === 201)?.headers.etag ?? ''
-    this.containers.forget(ref.account, ref.container)
+    this.forgetUsage(ref, info)
     return { etag: etag.replaceAll('"', ''), timestamp, size }
   }
 
@@ -203,8 +203,17 @@ export class Objects {
       'x-timestamp': timestamp,
       'x-backend-storage-policy-index': String(info.policyIndex)
     }))
-    this.containers.forget(ref.account, ref.container)
+    this.forgetUsage(ref, info)
     return result.status
+  }
+
+  /**
+   * A container with a quota is read afresh after each write, so the next write is judged on
+   * current usage; other containers keep their cached facts (asking the container servers after
+   * every write would add a round trip to each small PUT, and their stats lag a moment anyway).
+   */
+  private forgetUsage (ref: ObjectRef, info: ContainerInfo): void {
+    if (hasContainerQuota(info)) this.containers.forget(ref.account, ref.container)
   }
 
   /** Replaces the object's metadata (Swift's POST). */

@@ -41,6 +41,11 @@ function quotaValue (meta: Record<string, string>, name: string): number | undef
   return raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw) : undefined
 }
 
+/** Whether a container has a quota of its own, so its usage must be current. */
+export function hasContainerQuota (container: ContainerInfo): boolean {
+  return container.meta[CONTAINER_QUOTA_BYTES] !== undefined || container.meta[CONTAINER_QUOTA_COUNT] !== undefined
+}
+
 const exceeded = (what: string): CoreError => new CoreError('QUOTA_EXCEEDED', `Upload exceeds quota: ${what}`)
 
 export class Quotas {
