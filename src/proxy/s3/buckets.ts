@@ -91,6 +91,8 @@ export async function headBucket (ctx: S3Context, r: S3Request): Promise<void> {
 export async function deleteBucket (ctx: S3Context, r: S3Request): Promise<void> {
   const bucket = bucketOf(r)
   await requireBucket(ctx, r)
+  // Usage counts are cached between writes; deciding emptiness needs the container servers' own.
+  ctx.store.containers.forget(r.account, segmentsContainer(bucket))
   const segments = await ctx.store.containers.info(r.account, segmentsContainer(bucket))
   if (segments.exists && segments.objectCount > 0) {
     throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty (multipart uploads in progress)', { BucketName: bucket })
