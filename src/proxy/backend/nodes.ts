@@ -53,6 +53,16 @@ export function readNodes (ring: Ring, part: number, primaries: readonly Device[
   return [...orderForRead(primaries, here, health), ...handoffs(ring, part, ring.replicaCount, health)]
 }
 
+/**
+ * Takes from `spares` the first device on a storage node that none of `tried` is on. Two
+ * replicas of one write never land on one node, so a write quorum is a quorum of nodes: with
+ * most nodes down, a PUT fails rather than filling one node's devices.
+ */
+export function takeSpare (spares: Device[], tried: readonly Device[]): Device | undefined {
+  const i = spares.findIndex((s) => !tried.some((t) => t.ip === s.ip && t.port === s.port))
+  return i < 0 ? undefined : spares.splice(i, 1)[0]
+}
+
 /** More than half: the replicas that must agree for a write to succeed. */
 export function quorumSize (replicas: number): number {
   return Math.floor(replicas / 2) + 1

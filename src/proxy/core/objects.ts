@@ -129,7 +129,7 @@ export class Objects {
       'x-backend-storage-policy-index': String(info.policyIndex)
     }
     if (input.contentLength !== undefined) common['content-length'] = String(input.contentLength)
-    const spares = handoffs(target.ring, target.part, target.primaries.length, this.ctx.client.health)
+    const spares = handoffs(target.ring, target.part, 2 * target.primaries.length, this.ctx.client.health)
     const fanout = new PutFanout(this.ctx, target.primaries, spares, this.pathFor(ref, target.part),
       (node, replica) => ({ ...common, ...update(node, replica) }), this.ctx.opts.putReplayBytes)
     let size: number
@@ -177,7 +177,7 @@ export class Objects {
       await drain(res)
       return { status: res.status, headers: res.headers }
     }
-    const others = readNodes(target.ring, target.part, target.primaries, this.ctx.opts.locality, this.ctx.client.health)
+    const others = (): Device[] => readNodes(target.ring, target.part, target.primaries, this.ctx.opts.locality, this.ctx.client.health)
       .filter((n) => n !== res.node)
     return { status: res.status, headers: res.headers, body: resumableBody(this.ctx.client, res, others, path, reqHeaders) }
   }

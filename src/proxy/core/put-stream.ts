@@ -11,6 +11,7 @@
 import { PassThrough, type Readable } from 'node:stream'
 import type { Device } from '../../ring/index.js'
 import type { BackendResponse } from '../backend/client.js'
+import { takeSpare } from '../backend/nodes.js'
 import type { CoreContext } from './context.js'
 import type { HeadersFor, PathFor } from './replicate.js'
 
@@ -77,7 +78,7 @@ export class PutFanout {
   private async replace (leg: Leg): Promise<LegResult | undefined> {
     leg.active = false
     leg.input.destroy()
-    const spare = this.replay !== null && !this.aborted ? this.spares.shift() : undefined
+    const spare = this.replay !== null && !this.aborted ? takeSpare(this.spares, this.legs.map((l) => l.node)) : undefined
     if (spare === undefined) return undefined
     const next = this.startLeg(spare, leg.replica)
     for (const chunk of this.replay ?? []) next.input.write(chunk)

@@ -9,7 +9,7 @@
 import type { Dispatcher } from 'undici'
 import type { Device, Ring } from '../../ring/index.js'
 import { drain, type BackendHeaders, type BackendResponse } from '../backend/client.js'
-import { handoffs, quorumSize, readNodes } from '../backend/nodes.js'
+import { handoffs, orderForRead, quorumSize, takeSpare } from '../backend/nodes.js'
 import type { CoreContext } from './context.js'
 import { bestStatus } from './quorum.js'
 
@@ -34,8 +34,13 @@ function failed (status: number): boolean {
 
 export async function writeAll (ctx: CoreContext, target: Target, method: Dispatcher.HttpMethod,
   pathFor: PathFor, headersFor: HeadersFor, body?: string): Promise<WriteAllResult> {
-  const spare = handoffs(target.ring, target.part, target.primaries.length, ctx.client.health)
-  const nextSpare = (): Device | undefined => spare.shift()
+  const spare = handoffs(target.ring, target.part, 2 * target.primaries.length, ctx.client.health)
+  const tried = [...target.primaries]
+  const nextSpare = (): Device | undefined => {
+    const next = takeSpare(spare, tried)
+    if (next !== undefined) tried.push(next)
+    return next
+  }
   const one = async (replica: number): Promise<(BackendResponse & { text: string }) | undefined> => {
     let node: Device | undefined = target.primaries[replica]
     while (node !== undefined) {
@@ -72,30 +77,38 @@ const defaultFinal = (status: number): boolean => status !== 404 && !failed(stat
 export async function readFirst (ctx: CoreContext, target: Target, method: Dispatcher.HttpMethod,
   pathFor: PathFor, headers: BackendHeaders, opts: ReadOptions = {}): Promise<BackendResponse | undefined> {
   const final = opts.final ?? defaultFinal
-  const nodes = readNodes(target.ring, target.part, target.primaries, ctx.opts.locality, ctx.client.health)
-  const primaryCount = target.primaries.length
   let notFound: BackendResponse | undefined
   let primaryNotFound = 0
-  for (let i = 0; i < nodes.length; i++) {
-    if (i >= primaryCount && primaryNotFound === primaryCount) break
-    const node = nodes[i]
+  const ask = async (node: Device, primary: boolean): Promise<BackendResponse | undefined> => {
     let res: BackendResponse
     try {
       res = await ctx.client.request(node, method, pathFor(node), headers)
     } catch (err) {
       ctx.logger.debug({ err, node: `${node.ip}:${node.port}/${node.device}` }, 'backend read failed')
-      continue
+      return undefined
     }
     if (final(res.status)) {
       if (notFound !== undefined) await drain(notFound)
       return res
     }
     if (res.status === 404) {
-      if (i < primaryCount) primaryNotFound++
+      if (primary) primaryNotFound++
       if (notFound !== undefined) await drain(notFound)
       notFound = res
     } else {
       await drain(res)
+    }
+    return undefined
+  }
+  for (const node of orderForRead(target.primaries, ctx.opts.locality, ctx.client.health)) {
+    const res = await ask(node, true)
+    if (res !== undefined) return res
+  }
+  // Handoffs are worked out only when a primary could not answer: most reads never need them.
+  if (primaryNotFound < target.primaries.length) {
+    for (const node of handoffs(target.ring, target.part, target.ring.replicaCount, ctx.client.health)) {
+      const res = await ask(node, false)
+      if (res !== undefined) return res
     }
   }
   // A 404 only from handoffs, while no primary answered, says nothing about the thing: the
