@@ -23,7 +23,7 @@ import type { ObjectStore } from '../../core/store.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import { headerValue } from '../headers.js'
 import type { SwiftMiddleware } from '../pipeline.js'
-import { readView } from './read-view.js'
+import { nextWithReadView } from './read-view.js'
 
 const MANIFEST = 'x-object-manifest'
 const MAX_SEGMENTS = 10000
@@ -87,12 +87,9 @@ export const dlo: SwiftMiddleware = {
       return
     }
     const store = ctx.store
-    await next({
-      ...ctx,
-      store: readView(store, {
-        applies: (headers) => headers[MANIFEST] !== undefined,
-        turn: async (ref, method, conditions, stored) => await expand(store, r, ref, method, conditions, stored)
-      })
+    await nextWithReadView(ctx, next, {
+      applies: (headers) => headers[MANIFEST] !== undefined,
+      turn: async (ref, method, conditions, stored) => await expand(store, r, ref, method, conditions, stored)
     })
   }
 }

@@ -6,6 +6,8 @@
 import type { BackendHeaders } from '../../backend/client.js'
 import type { ObjectRef, ObjectResponse, Objects } from '../../core/objects.js'
 import type { ObjectStore } from '../../core/store.js'
+import type { SwiftContext } from '../context.js'
+import type { Next } from '../pipeline.js'
 
 export interface ReadTurn {
   /** Whether stored headers mark an object this view turns. */
@@ -29,4 +31,9 @@ export function readView (store: ObjectStore, view: ReadTurn): ObjectStore {
     return await view.turn(ref, method, headers, marked)
   }
   return { ...store, objects } as ObjectStore
+}
+
+/** Runs the rest of the pipeline with reads turned by `view`. */
+export async function nextWithReadView (ctx: SwiftContext, next: Next, view: ReadTurn): Promise<void> {
+  await next({ ...ctx, store: readView(ctx.store, view) })
 }

@@ -18,7 +18,7 @@ import { headerValue } from '../headers.js'
 import { contentTypeFor, objectHeaders } from '../objects.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 import { decodeName } from '../path.js'
-import { readView } from './read-view.js'
+import { nextWithReadView } from './read-view.js'
 
 const TARGET = 'x-symlink-target'
 const TARGET_ACCOUNT = 'x-symlink-target-account'
@@ -91,12 +91,9 @@ export const symlink: SwiftMiddleware = {
       return
     }
     const store = ctx.store
-    await next({
-      ...ctx,
-      store: readView(store, {
-        applies: (headers) => headers[TARGET] !== undefined,
-        turn: async (ref, method, conditions, stored) => await follow(store, r, ref, method, conditions, stored)
-      })
+    await nextWithReadView(ctx, next, {
+      applies: (headers) => headers[TARGET] !== undefined,
+      turn: async (ref, method, conditions, stored) => await follow(store, r, ref, method, conditions, stored)
     })
   }
 }
