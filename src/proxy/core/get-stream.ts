@@ -17,19 +17,13 @@ function coveredRange (res: BackendResponse): { first: number, last: number } | 
   return Number.isFinite(length) ? { first: 0, last: length - 1 } : undefined
 }
 
-/**
- * Bodies smaller than this are passed through as they come: a failure mid-way cuts the client's
- * connection, which the client sees; resuming is worth its per-chunk cost on large bodies.
- */
-const RESUME_MIN_BYTES = 1024 * 1024
-
 /** `others`: the replicas to resume from, worked out only when one is needed. */
 export function resumableBody (client: BackendClient, first: BackendResponse, others: () => Device[],
   pathFor: PathFor, headers: BackendHeaders): Readable {
   const range = coveredRange(first)
   const etag = first.headers.etag
   const multipart = (first.headers['content-type'] ?? '').startsWith('multipart/byteranges')
-  if (range === undefined || etag === undefined || multipart || range.last - range.first + 1 < RESUME_MIN_BYTES) return first.body
+  if (range === undefined || etag === undefined || multipart) return first.body
 
   async function * chunks (): AsyncGenerator<Buffer> {
     let sent = 0
