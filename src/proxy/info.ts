@@ -28,6 +28,7 @@ export function capabilities (policies: readonly PolicyConfig[], features: Recor
       account_autocreate: true,
       policies: policies.map((p) => ({ name: p.name, ...(p.default === true ? { default: true } : {}) }))
     },
-    tempauth: { account_acls: true }
+    // Account ACLs (X-Account-Access-Control) are not implemented; container ACLs are.
+    tempauth: { account_acls: false }
   }
 }
