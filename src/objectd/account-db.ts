@@ -13,7 +13,7 @@ import type { Device } from './device.js'
 import { BadRequest, NotFound } from './errors.js'
 import type { TxnView } from './group-commit.js'
 import { accountInfoKey, accountRowPrefix, hashKey, suffixOf } from './keys.js'
-import { infoDigest, isDeleted, mergeMeta, NO_TIMESTAMP, type TimedMeta } from './listing-meta.js'
+import { infoReads, isDeleted, mergeMeta, NO_TIMESTAMP, putInfo, type TimedMeta } from './listing-meta.js'
 import { applyHashDelta, entryDigest, xorInto } from './partition-hashes.js'
 
 export interface AccountInfo {
@@ -181,17 +181,10 @@ export class AccountDb {
 
   private async changeInfo (ref: AccountRef, change: (info: AccountInfo | undefined) => AccountInfo): Promise<{ before?: AccountInfo }> {
     return await ref.device.commit.run({
-      reads: [ref.infoKey, hashKey('a', ref.part, suffixOf(ref.nameHash))],
+      reads: infoReads('a', ref),
       apply: (view) => {
         const before = decodeAccountInfo(view.get(ref.infoKey))
-        const after = change(before)
-        const delta = infoDigest(ref.nameHash, after)
-        if (before !== undefined) xorInto(delta, infoDigest(ref.nameHash, before))
-        const digest = after.digest === '' ? Buffer.alloc(16) : Buffer.from(after.digest, 'hex')
-        xorInto(digest, delta)
-        after.digest = digest.toString('hex')
-        view.put(ref.infoKey, Buffer.from(JSON.stringify(after)))
-        applyHashDelta(view, 'a', ref.part, suffixOf(ref.nameHash), delta)
+        putInfo(view, 'a', ref, before, change(before))
         return { before }
       }
     })

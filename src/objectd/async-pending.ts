@@ -56,19 +56,28 @@ export class AsyncPendings {
         const update = JSON.parse(value.toString('utf8')) as PendingUpdate
         if (!await this.deliver(update)) continue
         // The updater daemon may have dropped it meanwhile (DELETE ?async_pending): count it once.
-        const existed = await device.commit.run({
-          reads: [key],
-          apply: (view) => {
-            if (view.get(key) === undefined) return false
-            view.del(key)
-            return true
-          }
-        })
-        if (existed) this.hooks.onCountChange?.(-1)
+        await this.drop(device, key)
         delivered++
       }
     }
     this.hooks.onRetryPass?.({ started, finished: Date.now() / 1000, attempted, delivered })
+  }
+
+  /**
+   * Removes one pending update; false when it was already gone. The retry loop here and the
+   * updater daemon both drop pendings, and a pending is counted out once, by whoever dropped it.
+   */
+  async drop (device: Device, key: string): Promise<boolean> {
+    const existed = await device.commit.run({
+      reads: [key],
+      apply: (view) => {
+        if (view.get(key) === undefined) return false
+        view.del(key)
+        return true
+      }
+    })
+    if (existed) this.hooks.onCountChange?.(-1)
+    return existed
   }
 
   /** Sends one update; true when the receiver took it. */

@@ -13,7 +13,7 @@ import type { Device } from './device.js'
 import { BadRequest, Conflict, NotFound } from './errors.js'
 import type { TxnView } from './group-commit.js'
 import { containerInfoKey, containerRowPrefix, hashKey, suffixOf } from './keys.js'
-import { infoDigest, isDeleted, mergeMeta, NO_TIMESTAMP, type TimedMeta } from './listing-meta.js'
+import { infoReads, isDeleted, mergeMeta, NO_TIMESTAMP, putInfo, type TimedMeta } from './listing-meta.js'
 import { applyHashDelta, entryDigest, xorInto } from './partition-hashes.js'
 
 export interface UpdateTarget { host: string, device: string, partition: number }
@@ -234,17 +234,10 @@ export class ContainerDb {
   /** Applies a change to the info row, keeping its digest and the suffix hash in step. */
   private async changeInfo (ref: ContainerRef, change: (info: ContainerInfo | undefined) => ContainerInfo): Promise<{ before?: ContainerInfo }> {
     const result = await ref.device.commit.run({
-      reads: [ref.infoKey, hashKey('c', ref.part, suffixOf(ref.nameHash))],
+      reads: infoReads('c', ref),
       apply: (view) => {
         const before = decodeInfo(view.get(ref.infoKey))
-        const after = change(before)
-        const delta = infoDigest(ref.nameHash, after)
-        if (before !== undefined) xorInto(delta, infoDigest(ref.nameHash, before))
-        const digest = after.digest === '' ? Buffer.alloc(16) : Buffer.from(after.digest, 'hex')
-        xorInto(digest, delta)
-        after.digest = digest.toString('hex')
-        view.put(ref.infoKey, Buffer.from(JSON.stringify(after)))
-        applyHashDelta(view, 'c', ref.part, suffixOf(ref.nameHash), delta)
+        putInfo(view, 'c', ref, before, change(before))
         return { before }
       }
     })

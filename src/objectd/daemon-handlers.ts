@@ -42,17 +42,7 @@ async function pendings (s: Services, ctx: RequestContext): Promise<void> {
   if (!isReplication(ctx.req)) throw new BadRequest('dropping an async pending needs X-Backend-Replication: true')
   const key = ctx.query.get('async_pending') ?? ''
   if (!key.startsWith(PENDING_PREFIX)) throw new BadRequest(`not an async pending key: ${key}`)
-  const existed = await device.commit.run({
-    reads: [key],
-    apply: (view) => {
-      if (view.get(key) === undefined) return false
-      view.del(key)
-      return true
-    }
-  })
-  if (!existed) throw new NotFound(`no async pending ${key}`)
-  s.metrics.asyncPending.dec()
-  s.recon.addAsyncPending(-1)
+  if (!(await s.pendings.drop(device, key))) throw new NotFound(`no async pending ${key}`)
   send(ctx.res, 204, {})
 }
 

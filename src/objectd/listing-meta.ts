@@ -4,7 +4,9 @@
  * in Swift), the deleted rule, and the digest of a database's own info for the suffix hashes.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { entryDigest } from './partition-hashes.js'
+import type { TxnView } from './group-commit.js'
+import { hashKey, suffixOf, type HashRole } from './keys.js'
+import { applyHashDelta, entryDigest, xorInto } from './partition-hashes.js'
 
 /** header name (lower case) -> [value, timestamp] */
 export type TimedMeta = Record<string, [string, string]>
@@ -51,6 +53,33 @@ export function isDeleted (state: DbState): boolean {
 /** Digest of a database's own state, XORed with its rows' digests into its suffix hash. */
 export function infoDigest (nameHash: string, state: DbState): Buffer {
   return entryDigest(nameHash, `${state.putTs}|${state.deleteTs}|${newestMetaTimestamp(state.meta)}`, isDeleted(state))
+}
+
+/** Where a container's or account's info row lives, for `putInfo`. */
+export interface InfoPlace {
+  part: number
+  nameHash: string
+  infoKey: string
+}
+
+/** The keys a transaction changing an info row reads: the row and its suffix hash. */
+export function infoReads (role: HashRole, place: InfoPlace): string[] {
+  return [place.infoKey, hashKey(role, place.part, suffixOf(place.nameHash))]
+}
+
+/**
+ * Writes a container's or account's new info row inside a transaction, keeping its digest and
+ * its suffix hash in step with the change from `before` to `after`.
+ */
+export function putInfo<T extends DbState & { digest: string }> (view: TxnView, role: HashRole, place: InfoPlace,
+  before: T | undefined, after: T): void {
+  const delta = infoDigest(place.nameHash, after)
+  if (before !== undefined) xorInto(delta, infoDigest(place.nameHash, before))
+  const digest = after.digest === '' ? Buffer.alloc(16) : Buffer.from(after.digest, 'hex')
+  xorInto(digest, delta)
+  after.digest = digest.toString('hex')
+  view.put(place.infoKey, Buffer.from(JSON.stringify(after)))
+  applyHashDelta(view, role, place.part, suffixOf(place.nameHash), delta)
 }
 
 /** Swift's listing time format: ISO 8601 with microseconds and no zone (UTC). */
