@@ -9,7 +9,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises'
 import { request, type IncomingHttpHeaders } from 'node:http'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { freePort, tempDir, waitForHealthy, type Daemon, type Teardown } from './process.js'
+import { reservePort, tempDir, waitForHealthy, type Daemon, type Teardown } from './process.js'
 
 const run = promisify(execFile)
 
@@ -79,7 +79,10 @@ function spawnDaemon (t: Teardown, cmd: string, args: string[], env: NodeJS.Proc
 export async function startKeystone (t: Teardown): Promise<Keystone> {
   await ensureInstalled()
   const dir = await tempDir(t, 'ringstore-keystone-')
-  const port = await freePort()
+  // Held until Keystone starts: its URL goes into the catalog during the ~20 s of setup, and a
+  // port merely found free could be taken meanwhile by another test file running in parallel.
+  const { port, release } = await reservePort()
+  t.teardown(release)
   const url = `http://127.0.0.1:${port}/v3`
   for (const sub of ['fernet-keys', 'credential-keys']) await mkdir(join(dir, sub))
   const conf = join(dir, 'keystone.conf')
@@ -103,6 +106,7 @@ export async function startKeystone (t: Teardown): Promise<Keystone> {
   await manage('bootstrap', '--bootstrap-password', KEYSTONE_ADMIN_PASSWORD, '--bootstrap-admin-url', url,
     '--bootstrap-public-url', url, '--bootstrap-internal-url', url, '--bootstrap-region-id', 'RegionOne')
   // The package's own entry point (a wsgiref server): one request at a time is all these tests need.
+  await release()
   const daemon = spawnDaemon(t, 'keystone-wsgi-public', ['--host', '127.0.0.1', '--port', String(port)], { OS_KEYSTONE_CONFIG_DIR: dir })
   await waitForHealthy(url, daemon, 60000)
 

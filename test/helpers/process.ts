@@ -25,6 +25,21 @@ export async function freePort (): Promise<number> {
   })
 }
 
+/**
+ * A free port held open until `release()`, for a server that starts long after its port must be
+ * known (written into its config): nobody else can take the port in between.
+ */
+export async function reservePort (): Promise<{ port: number, release: () => Promise<void> }> {
+  const srv = createServer()
+  await new Promise<void>((resolve, reject) => {
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => { resolve() })
+  })
+  const addr = srv.address()
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0
+  return { port, release: async () => { await new Promise<void>((resolve) => { srv.close(() => { resolve() }) }) } }
+}
+
 export interface Teardown { teardown: (fn: () => unknown) => void }
 
 /** A fresh temp dir removed at the end of the test. */
