@@ -52,7 +52,7 @@ export interface ProxyConfig {
 }
 
 /** Every Swift feature, in an order that satisfies the pipeline's rules. */
-export const DEFAULT_PIPELINE = ['cors', 'tempurl', 'formpost', 'staticweb', 'bulk', 'slo', 'dlo', 'versioned_writes', 'symlink']
+export const DEFAULT_PIPELINE = ['cors', 'tempurl', 'formpost', 'staticweb', 'versioned_writes', 'bulk', 'slo', 'dlo', 'symlink']
 
 const schema: SectionSchema = {
   bind_ip: { type: 'string', default: '127.0.0.1' },

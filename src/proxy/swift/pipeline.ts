@@ -42,8 +42,10 @@ export type Final = (ctx: SwiftContext, r: SwiftRequest) => Promise<void>
 const ORDER_RULES: Array<[before: string, after: string, why: string]> = [
   ['cors', 'tempurl', 'preflight requests carry no signature'],
   ['staticweb', 'slo', 'web pages may be large objects'],
-  ['slo', 'versioned_writes', 'a manifest is versioned as one object, not its segments'],
-  ['dlo', 'versioned_writes', 'a manifest is versioned as one object, not its segments'],
+  // Their writes (items, manifests, segments) go through versioned_writes' view of the store.
+  ['versioned_writes', 'bulk', 'bulk deletes and extractions are versioned writes'],
+  ['versioned_writes', 'slo', 'a manifest PUT archives the previous version'],
+  ['versioned_writes', 'dlo', 'a manifest PUT archives the previous version'],
   ['versioned_writes', 'symlink', 'a symlink is versioned as the link, not its target']
 ]
 

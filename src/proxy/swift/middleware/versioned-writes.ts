@@ -1,30 +1,44 @@
 /**
  * Swift's versioned writes for containers with one of:
- * - `X-Versions-Location: <archive container>` (stack mode): a PUT first archives the object's
- *   current version; a DELETE restores the newest archived version in its place (and removes it
- *   from the archive), or deletes the object when none is left.
- * - `X-History-Location: <archive container>` (history mode): a PUT archives the current
+ * - `X-Versions-Location: <archive container>` (stack mode): a write first archives the
+ *   object's current version; a DELETE restores the newest archived version in its place (and
+ *   removes it from the archive), or deletes the object when none is left. A delete marker left
+ *   by history mode is undone as Swift does (core/versioning.ts, restoreLatest).
+ * - `X-History-Location: <archive container>` (history mode): a write archives the current
  *   version as well; a DELETE archives it, leaves a delete marker in the archive, and deletes.
  * The archive is a container of the same account (URL-encoded name in the header) that the
- * caller must be allowed to write; versions are named as in core/versioning.ts. Setting both
- * headers on one container is a 400.
+ * caller must be allowed to write; versions are named as Swift names them (core/versioning.ts).
+ * Setting both headers on one container is a 400.
  *
- * Limits: COPY to a versioned object, SLO manifest PUTs (`?multipart-manifest=put`, answered
- * by `slo` before this), bulk deletes and `?multipart-manifest=delete` do not archive; concurrent writers to one object may archive the same version twice.
- * Enable: `versioned_writes` in the proxy config's `pipeline` (default), after `slo` and `dlo`.
+ * How: the rest of the pipeline gets a view of the store whose object writes archive first
+ * whenever the container written is versioned. So every write a request makes is versioned, not
+ * only plain PUTs and DELETEs: COPY and X-Copy-From onto a versioned name, SLO manifest PUTs
+ * (`?multipart-manifest=put`, the previous version is archived once the manifest is valid),
+ * `?multipart-manifest=delete` (segments and manifest are deleted as versioned deletes: in
+ * history mode the manifest is archived and a marker left), bulk deletes and archive
+ * extraction item by item.
+ *
+ * Limits: concurrent writers to one object may archive the same version twice; a write made
+ * on the caller's behalf by another middleware (bulk, COPY's destination) into a container
+ * whose archive the caller may not write, or which does not exist, fails that write with 412
+ * (a request's own object gets 401/403 or 412 before anything runs).
+ * Enable: `versioned_writes` in the proxy config's `pipeline` (default), before `bulk`, `slo`
+ * and `dlo` (they write through its view) and before `symlink`.
  */
 import { CoreError } from '../../core/errors.js'
-import type { ObjectRef } from '../../core/objects.js'
-import { Versioning } from '../../core/versioning.js'
-import type { SwiftContext, SwiftRequest } from '../context.js'
+import { LargeObjects } from '../../core/large-objects.js'
+import type { ObjectRef, Objects } from '../../core/objects.js'
+import type { ObjectStore } from '../../core/store.js'
+import { Versioning, swiftNaming, type Archive } from '../../core/versioning.js'
+import type { SwiftRequest } from '../context.js'
 import { sendError } from '../errors.js'
 import { headerValue } from '../headers.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 
-interface ArchiveSetting { mode: 'stack' | 'history', archive: string }
+interface ArchiveSetting { mode: 'stack' | 'history', archive: Archive }
 
-async function archiveOf (ctx: SwiftContext, r: SwiftRequest): Promise<ArchiveSetting | undefined> {
-  const meta = (await ctx.store.containers.info(r.path.account, r.path.container as string)).meta
+async function settingOf (store: ObjectStore, account: string, container: string): Promise<ArchiveSetting | undefined> {
+  const meta = (await store.containers.info(account, container)).meta
   const stack = meta['x-versions-location'] ?? ''
   const history = meta['x-history-location'] ?? ''
   const value = stack !== '' ? stack : history
@@ -35,7 +49,7 @@ async function archiveOf (ctx: SwiftContext, r: SwiftRequest): Promise<ArchiveSe
   } catch {
     return undefined
   }
-  return { mode: stack !== '' ? 'stack' : 'history', archive }
+  return { mode: stack !== '' ? 'stack' : 'history', archive: { container: archive, naming: swiftNaming } }
 }
 
 /** A container PUT or POST may name one archive mode, not both. */
@@ -47,20 +61,50 @@ function checkContainerSettings (r: SwiftRequest): void {
   }
 }
 
-function refOf (r: SwiftRequest): ObjectRef {
-  return { account: r.path.account, container: r.path.container as string, object: r.path.object as string }
+/** Why `ref` may not be written as a versioned write now (status and text), if it may not. */
+async function refusal (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, setting: ArchiveSetting): Promise<[number, string] | undefined> {
+  const archive = setting.archive.container
+  if (!(await r.allowed('PUT', ref.account, archive, ref.object))) {
+    return [r.identity === undefined ? 401 : 403, `no write access to the versions container ${archive}`]
+  }
+  if (!(await store.containers.info(ref.account, archive)).exists) return [412, `versions container ${archive} does not exist`]
+  return undefined
 }
 
-async function versionedDelete (r: SwiftRequest, setting: ArchiveSetting, versions: Versioning): Promise<boolean> {
-  const ref = refOf(r)
-  if (setting.mode === 'history') {
-    if (await versions.archiveCurrent(ref, setting.archive)) await versions.writeDeleteMarker(ref, setting.archive)
-    return false
+/** The store as the rest of the pipeline sees it: writes to a versioned container archive first. */
+function versionedStore (store: ObjectStore, r: SwiftRequest): ObjectStore {
+  const versions = new Versioning(store)
+  const settingFor = async (ref: ObjectRef): Promise<ArchiveSetting | undefined> => {
+    const setting = await settingOf(store, ref.account, ref.container)
+    if (setting === undefined) return undefined
+    const refused = await refusal(store, r, ref, setting)
+    if (refused !== undefined) throw new CoreError('PRECONDITION_FAILED', refused[1])
+    return setting
   }
-  if (!(await versions.restoreLatest(ref, setting.archive))) return false
-  r.reply.code(204).send()
-  return true
+  const objects: Objects = Object.create(store.objects)
+  // Objects.copy writes its destination through `this.put`, so copies archive here as well.
+  objects.put = async (ref, input) => {
+    const setting = await settingFor(ref)
+    if (setting !== undefined) await versions.archiveCurrent(ref, setting.archive)
+    return await store.objects.put(ref, input)
+  }
+  objects.delete = async (ref) => {
+    const setting = await settingFor(ref)
+    if (setting === undefined) return await store.objects.delete(ref)
+    if (setting.mode === 'history') {
+      await versions.archiveCurrent(ref, setting.archive)
+      await versions.writeDeleteMarker(ref, setting.archive)
+    } else if (await versions.restoreLatest(ref, setting.archive)) {
+      return 204
+    }
+    return await store.objects.delete(ref)
+  }
+  // Manifests (SLO PUTs) are written through this view's put.
+  Object.defineProperty(objects, 'largeObjects', { value: new LargeObjects(objects) })
+  return { ...store, objects } as ObjectStore
 }
+
+const WRITES = new Set(['PUT', 'POST', 'DELETE', 'COPY'])
 
 export const versionedWrites: SwiftMiddleware = {
   name: 'versioned_writes',
@@ -68,31 +112,20 @@ export const versionedWrites: SwiftMiddleware = {
   info: { allowed_flags: ['x-versions-location', 'x-history-location'] },
   async handle (ctx, r, next) {
     const method = r.req.method
-    if (r.path.object === undefined) {
-      if (r.path.container !== undefined && (method === 'PUT' || method === 'POST')) checkContainerSettings(r)
+    if (r.path.container !== undefined && r.path.object === undefined && (method === 'PUT' || method === 'POST')) checkContainerSettings(r)
+    if (!WRITES.has(method)) {
       await next()
       return
     }
-    const versionable = (method === 'PUT' || method === 'DELETE') && !r.params.has('multipart-manifest')
-    const setting = versionable ? await archiveOf(ctx, r) : undefined
-    if (setting === undefined) {
-      await next()
-      return
+    if (r.path.object !== undefined && (method === 'PUT' || method === 'DELETE')) {
+      const ref = { account: r.path.account, container: r.path.container as string, object: r.path.object }
+      const setting = await settingOf(ctx.store, ref.account, ref.container)
+      const refused = setting === undefined ? undefined : await refusal(ctx.store, r, ref, setting)
+      if (refused !== undefined) {
+        sendError(r.reply, ...refused)
+        return
+      }
     }
-    if (!(await r.allowed('PUT', r.path.account, setting.archive, r.path.object))) {
-      sendError(r.reply, r.identity === undefined ? 401 : 403, `no write access to the versions container ${setting.archive}`)
-      return
-    }
-    if (!(await ctx.store.containers.info(r.path.account, setting.archive)).exists) {
-      sendError(r.reply, 412, `versions container ${setting.archive} does not exist`)
-      return
-    }
-    const versions = new Versioning(ctx.store)
-    if (method === 'PUT') {
-      await versions.archiveCurrent(refOf(r), setting.archive)
-      await next()
-    } else if (!(await versionedDelete(r, setting, versions))) {
-      await next()
-    }
+    await next({ ...ctx, store: versionedStore(ctx.store, r) })
   }
 }
