@@ -10,7 +10,7 @@
  * (container or account): its digest is the XOR of its info and all its rows' digests, so any
  * listing difference changes the suffix hash too.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import type { TxnView } from './group-commit.js'
 import { hashKey, hashPartPrefix, partHex, prefixRange, type HashRole } from './keys.js'
 import type { Db } from './group-commit.js'
@@ -44,6 +44,31 @@ export async function readPartitionHashes (db: Db, role: HashRole, part: number)
   for await (const [key, value] of db.iterator(prefixRange(prefix))) {
     out[key.slice(prefix.length)] = value.toString('hex')
   }
+  return out
+}
+
+/**
+ * `{partition: digest}` for every partition of a role held on a device, from one scan of the
+ * suffix hash rows: the MD5 of a partition's suffixes and hashes in key order. Two replicas with
+ * the same digest hold the same suffix hashes, so a replicator compares one request's answer per
+ * peer instead of asking for every partition's hashes.
+ */
+export async function readPartitionDigests (db: Db, role: HashRole): Promise<Record<string, string>> {
+  const prefix = `h/${role}/`
+  const out: Record<string, string> = {}
+  let partKey = ''
+  let md5: Hash | undefined
+  const finish = (): void => { if (md5 !== undefined) out[parseInt(partKey, 16)] = md5.digest('hex') }
+  for await (const [key, value] of db.iterator(prefixRange(prefix))) {
+    const keyPart = key.slice(prefix.length, prefix.length + 8)
+    if (keyPart !== partKey) {
+      finish()
+      partKey = keyPart
+      md5 = createHash('md5')
+    }
+    (md5 as Hash).update(key.slice(prefix.length + 9)).update(value)
+  }
+  finish()
   return out
 }
 

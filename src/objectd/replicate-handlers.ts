@@ -1,6 +1,7 @@
 /**
  * Replication endpoints: `/{device}/{partition}` (suffix hashes, one suffix's entries, dropping
- * a handoff partition) and `/{device}?partitions` (the partitions this device holds for a role).
+ * a handoff partition), `/{device}?partitions` (the partitions this device holds for a role) and
+ * `/{device}?digests` (each of those partitions' digest of its suffix hashes).
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -8,7 +9,7 @@ import { BadRequest, HttpError } from './errors.js'
 import { isReplication, policyIndex, send, type RequestContext } from './http-util.js'
 import { entryPrefix, hashPartPrefix, objectRole, partHex, prefixRange, type HashRole } from './keys.js'
 import { decodeMeta, effectiveTimestamp } from './object-record.js'
-import { listPartitions, readPartitionHashes } from './partition-hashes.js'
+import { listPartitions, readPartitionDigests, readPartitionHashes } from './partition-hashes.js'
 import { decodeInfo } from './container-db.js'
 import { decodeAccountInfo } from './account-db.js'
 import { isDeleted } from './listing-meta.js'
@@ -70,7 +71,10 @@ export async function handleReplicate (s: Services, ctx: RequestContext): Promis
   const r = role(s, ctx)
   const part = ctx.path.partition
   if (part === undefined) {
-    if (ctx.method !== 'GET' || !ctx.query.has('partitions')) throw new HttpError(405, 'only GET ?partitions on a device')
+    if (ctx.method === 'GET' && ctx.query.has('digests')) {
+      return send(ctx.res, 200, { 'Content-Type': 'application/json' }, JSON.stringify(await readPartitionDigests(device.db, r)))
+    }
+    if (ctx.method !== 'GET' || !ctx.query.has('partitions')) throw new HttpError(405, 'only GET ?partitions or ?digests on a device')
     return send(ctx.res, 200, { 'Content-Type': 'application/json' }, JSON.stringify(await listPartitions(device.db, r)))
   }
   if (ctx.method === 'DELETE') {

@@ -16,10 +16,10 @@ import type { NodeConfig } from './common/config.js'
 import type { PassSummary, Worker } from './common/daemon.js'
 import { localDevice, localDeviceNames, refreshRings, roleHeaders, type RoleRing } from './common/local-node.js'
 import type { createReplicatorMetrics, PassMetrics } from './common/metrics.js'
-import type { NodeAddress, NodeClient } from './common/node-client.js'
 import { TokenBucket } from './common/throttle.js'
 import { gatewayOrder, planHandoff, regionsOf, sameDevice } from './peers.js'
-import { syncPeer, type Hashes, type PeerResult, type SyncDeps, type SyncJob } from './sync-peer.js'
+import { replicationAddress, type NodeAddress, type NodeClient } from './common/node-client.js'
+import { syncPeer, type Digests, type Hashes, type PeerResult, type SyncDeps, type SyncJob } from './sync-peer.js'
 import { PassTally } from './tally.js'
 
 export interface ReplicatorDeps {
@@ -55,7 +55,8 @@ export class Replicator implements Worker {
     const deps: SyncDeps = {
       client: this.d.client, local: this.local, log: this.d.log, tally,
       reclaimCutoff: normalizeTimestamp(Math.max(0, Date.now() / 1000 - this.d.conf.objectd.reclaim_age)),
-      bucketFor: (region) => this.bucketFor(region)
+      bucketFor: (region) => this.bucketFor(region),
+      peerDigests: this.digestsOncePerPass(tally)
     }
     // Partition jobs wait on the peer queues, so they get their own bound to keep memory flat.
     const jobs = new PQueue({ concurrency: this.d.conf.daemon.concurrency_local + this.d.conf.daemon.concurrency_remote })
@@ -65,9 +66,8 @@ export class Replicator implements Worker {
       for (const name of await localDeviceNames(rr.ring, this.local.ip, this.local.port, this.d.conf.objectd.devices)) {
         if (this.stopped) break
         const me = localDevice(rr.ring, name, this.local.ip, this.local.port)
-        const parts = await this.localPartitions(rr, name, tally)
-        for (const part of parts) {
-          void jobs.add(async () => { if (!this.stopped) await this.replicatePartition(deps, rr, me, part) })
+        for (const [part, digest] of Object.entries(await this.localDigests(rr, name, tally))) {
+          void jobs.add(async () => { if (!this.stopped) await this.replicatePartition(deps, rr, me, Number(part), digest) })
         }
       }
     }
@@ -98,14 +98,37 @@ export class Replicator implements Worker {
     return bucket
   }
 
-  private async localPartitions (rr: RoleRing, device: string, tally: PassTally): Promise<number[]> {
+  /** The local device's partitions of a role, each with its digest. */
+  private async localDigests (rr: RoleRing, device: string, tally: PassTally): Promise<Digests> {
     try {
-      const path = `/${encodeURIComponent(device)}?partitions&role=${rr.role}`
-      return (await this.d.client.json<number[]>(this.local, 'GET', path, roleHeaders(rr))).value
+      const path = `/${encodeURIComponent(device)}?digests&role=${rr.role}`
+      return (await this.d.client.json<Digests>(this.local, 'GET', path, roleHeaders(rr))).value
     } catch (err) {
       tally.error('list-partitions')
       this.d.log.warn({ err, device, role: rr.label }, 'cannot list the local partitions of a device')
-      return []
+      return {}
+    }
+  }
+
+  /**
+   * Each peer device's digests are asked for once per pass and role, by the first partition job
+   * that needs them. A peer that does not answer gets undefined: its jobs fall back on asking
+   * for each partition's hashes, and count their own errors.
+   */
+  private digestsOncePerPass (tally: PassTally): SyncDeps['peerDigests'] {
+    const asked = new Map<string, Promise<Digests | undefined>>()
+    return async (peer, rr) => {
+      const key = `${rr.label} ${peer.replicationIp}:${peer.replicationPort}/${peer.device}`
+      let answer = asked.get(key)
+      if (answer === undefined) {
+        const path = `/${encodeURIComponent(peer.device)}?digests&role=${rr.role}`
+        answer = this.d.client.json<Digests>(replicationAddress(peer), 'GET', path, roleHeaders(rr)).then((a) => {
+          tally.protocolBytes(String(peer.region), a.bytes)
+          return a.value
+        }, () => undefined)
+        asked.set(key, answer)
+      }
+      return await answer
     }
   }
 
@@ -114,11 +137,12 @@ export class Replicator implements Worker {
     return (await this.d.client.json<Hashes>(this.local, 'GET', path, roleHeaders(rr))).value
   }
 
-  private async replicatePartition (deps: SyncDeps, rr: RoleRing, me: Device, part: number): Promise<void> {
+  private async replicatePartition (deps: SyncDeps, rr: RoleRing, me: Device, part: number, digest: string): Promise<void> {
     try {
       deps.tally.partition(rr.label)
       const primaries = rr.ring.getPartNodes(part)
-      const job: SyncJob = { rr, me, part, hashes: await this.localHashes(rr, me.device, part) }
+      let hashes: Promise<Hashes> | undefined
+      const job: SyncJob = { rr, me, part, digest, hashes: async () => await (hashes ??= this.localHashes(rr, me.device, part)) }
       if (primaries.some((p) => sameDevice(p, me))) await this.syncPrimary(deps, job, primaries)
       else await this.revertHandoff(deps, job, primaries)
     } catch (err) {
@@ -154,6 +178,7 @@ export class Replicator implements Worker {
 
   private async revertHandoff (deps: SyncDeps, job: SyncJob, primaries: Device[]): Promise<void> {
     const plan = planHandoff(job.me, primaries, this.d.conf.daemon.naive)
+    const before = await job.hashes()
     const results = await Promise.all([
       ...plan.push.map(async (p) => await this.sync(deps, job, p, 'push')),
       ...plan.check.map(async (p) => await this.sync(deps, job, p, 'check'))
@@ -161,7 +186,7 @@ export class Replicator implements Worker {
     if (!results.every((r) => r.complete)) return
     // A write that landed here during the sync would be lost with the partition: only drop it unchanged.
     const now = await this.localHashes(job.rr, job.me.device, job.part)
-    if (JSON.stringify(now) !== JSON.stringify(job.hashes)) return
+    if (JSON.stringify(now) !== JSON.stringify(before)) return
     const path = `/${encodeURIComponent(job.me.device)}/${job.part}?role=${job.rr.role}`
     const status = await this.d.client.send(this.local, 'DELETE', path, { ...roleHeaders(job.rr), 'x-backend-replication': 'true' })
     if (status !== 204) throw new Error(`dropping handoff partition ${job.part} of ${job.me.device}: local objectd answered ${status}`)

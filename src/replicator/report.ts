@@ -18,8 +18,7 @@ import type { Device } from '../ring/index.js'
 import { openRoleRings, roleHeaders, type RoleRing } from './common/local-node.js'
 import { NodeClient, replicationAddress } from './common/node-client.js'
 import { regionsOf } from './peers.js'
-
-type Hashes = Record<string, string>
+import type { Digests, Hashes } from './sync-peer.js'
 
 export interface RoleReport {
   role: string
@@ -36,12 +35,17 @@ function deviceLabel (d: Device): string {
   return `${d.replicationIp}:${d.replicationPort}/${d.device}`
 }
 
-async function heldPartitions (client: NodeClient, rr: RoleRing, report: RoleReport): Promise<Map<number, Device[]>> {
-  const holders = new Map<number, Device[]>()
+/** Which devices hold each partition, and the digest each holds it with. */
+async function heldPartitions (client: NodeClient, rr: RoleRing, report: RoleReport): Promise<Map<number, Map<string, string>>> {
+  const holders = new Map<number, Map<string, string>>()
   await Promise.all(rr.ring.devices.map(async (d) => {
     try {
-      const parts = (await client.json<number[]>(replicationAddress(d), 'GET', `/${encodeURIComponent(d.device)}?partitions&role=${rr.role}`, roleHeaders(rr))).value
-      for (const p of parts) holders.set(p, [...(holders.get(p) ?? []), d])
+      const digests = (await client.json<Digests>(replicationAddress(d), 'GET', `/${encodeURIComponent(d.device)}?digests&role=${rr.role}`, roleHeaders(rr))).value
+      for (const [part, digest] of Object.entries(digests)) {
+        const held = holders.get(Number(part)) ?? new Map<string, string>()
+        held.set(deviceLabel(d), digest)
+        holders.set(Number(part), held)
+      }
     } catch {
       report.unreachable_devices++
     }
@@ -86,7 +90,12 @@ export async function reportRole (client: NodeClient, rr: RoleRing): Promise<Rol
   await Promise.all([...holders.entries()].map(async ([part, held]) => {
     report.partitions++
     const primaries = rr.ring.getPartNodes(part)
-    if (held.some((d) => !primaries.some((p) => deviceLabel(p) === deviceLabel(d)))) report.misplaced++
+    if ([...held.keys()].some((d) => !primaries.some((p) => deviceLabel(p) === d))) report.misplaced++
+    const digest = held.get(deviceLabel(primaries[0]))
+    if (digest !== undefined && primaries.every((p) => held.get(deviceLabel(p)) === digest)) {
+      report.in_sync++
+      return
+    }
     const hashes = await Promise.all(primaries.map(async (d) => await hashesOf(client, rr, d, part)))
     const first = JSON.stringify(hashes[0])
     if (hashes.every((h) => h !== undefined && JSON.stringify(h) === first)) {

@@ -1,5 +1,7 @@
 /**
- * One partition replica against one peer: compare suffix hashes, and for each suffix that
+ * One partition replica against one peer: when the peer's partition digest (fetched once per
+ * pass for all its partitions) equals this replica's, they are in sync and nothing more is
+ * asked. Otherwise compare suffix hashes, and for each suffix that
  * differs exchange the (hash, timestamp, deleted) entries and push each entry the peer lacks or
  * holds older (for listing databases: holds with another digest). In `check` mode nothing is
  * pushed: the answer only says whether the peer already holds everything this replica holds.
@@ -18,12 +20,17 @@ import type { PassTally } from './tally.js'
 
 export type Hashes = Record<string, string>
 
+/** `{partition: digest}` of one device and role, as objectd's `?digests` answers. */
+export type Digests = Record<string, string>
+
 export interface SyncJob {
   rr: RoleRing
   me: Device
   part: number
-  /** This replica's suffix hashes at the start of the job. */
-  hashes: Hashes
+  /** This replica's partition digest at the start of the pass. */
+  digest: string
+  /** This replica's suffix hashes, read the first time a peer differs. */
+  hashes: () => Promise<Hashes>
 }
 
 export interface SyncDeps {
@@ -34,6 +41,8 @@ export interface SyncDeps {
   /** Tombstones older than this are being reclaimed: not worth pushing. */
   reclaimCutoff: string
   bucketFor: (region: number) => TokenBucket | undefined
+  /** A peer device's digests for the role, fetched once per pass; undefined when it did not answer. */
+  peerDigests: (peer: Device, rr: RoleRing) => Promise<Digests | undefined>
 }
 
 export interface PeerResult {
@@ -57,6 +66,7 @@ export async function syncPeer (deps: SyncDeps, job: SyncJob, peer: Device, mode
   const headers = roleHeaders(rr)
   const remote = peer.region !== me.region
   const region = String(peer.region)
+  if ((await deps.peerDigests(peer, rr))?.[part] === job.digest) return { reachable: true, complete: true }
   let theirs: Hashes
   try {
     const answer = await client.json<Hashes>(address, 'GET', `/${encodeURIComponent(peer.device)}/${part}?hashes&${query}`, headers)
@@ -67,7 +77,8 @@ export async function syncPeer (deps: SyncDeps, job: SyncJob, peer: Device, mode
     log.warn({ err, peer: `${peer.replicationIp}:${peer.replicationPort}/${peer.device}`, part, role: rr.label }, 'peer did not answer for its hashes')
     return { reachable: false, complete: false }
   }
-  const differing = Object.keys(job.hashes).filter((s) => theirs[s] !== job.hashes[s])
+  const hashes = await job.hashes()
+  const differing = Object.keys(hashes).filter((s) => theirs[s] !== hashes[s])
   let complete = true
   for (const suffix of differing) {
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t from 'tap'
 import { call, startObjectd, ts } from './helpers.js'
 
@@ -51,6 +52,17 @@ t.test('partition hashes change exactly when content changes', async (t) => {
   await call(base, 'PUT', '/sda/5/a/c/two', { 'x-timestamp': '1700000999.00000', 'x-backend-replication': 'true' }, 'two')
   t.same(await hashes(5), other, 'same entries, same hashes, whatever the order')
   const h3b = await hashes(5)
+  const digests = async (b: string): Promise<Record<string, string>> => JSON.parse((await call(b, 'GET', '/sda?digests&role=object')).text) as Record<string, string>
+  const d1 = await digests(base)
+  t.same(Object.keys(d1), ['5'], 'one digest per partition held')
+  const expected = createHash('md5')
+  for (const s of Object.keys(h3b).sort()) expected.update(s).update(Buffer.from(h3b[s], 'hex'))
+  t.equal(d1['5'], expected.digest('hex'), 'the digest covers every suffix and its hash')
+  t.same(await digests(od2.base), d1, 'same hashes, same digest')
+  await call(od2.base, 'PUT', '/sda/5/a/c/three', { 'x-timestamp': ts() }, 'three')
+  t.not((await digests(od2.base))['5'], d1['5'], 'one more object changes the digest')
+  await call(od2.base, 'DELETE', '/sda/5?role=object', { 'x-backend-replication': 'true' })
+  t.same(await digests(od2.base), {}, 'a dropped partition has no digest')
 
   t.equal((await call(base, 'DELETE', '/sda/5/a/c/two', { 'x-timestamp': '1700001000.00000' })).status, 204)
   t.not(JSON.stringify(await hashes(5)), JSON.stringify(h3b), 'a delete changes the hash')
