@@ -16,6 +16,7 @@ export function createMetrics () {
     fsyncs: new Histogram({ name: 'objectd_data_fsync_seconds', help: 'fsync of data files and their directories', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers }),
     updateBatches: new Counter({ name: 'objectd_listing_update_batches_total', help: 'Listing update PATCHes sent, by result', labelNames: ['result'] as const, registers }),
     updateRows: new Counter({ name: 'objectd_listing_update_rows_total', help: 'Listing update rows sent', registers }),
+    getQuarantines: new Counter({ name: 'objectd_get_quarantines_total', help: 'Objects quarantined because a whole-object GET read bytes not matching their ETag', registers }),
     asyncPending: new Gauge({ name: 'objectd_async_pending', help: 'Listing updates kept for retry', registers })
   }
 }

@@ -3,8 +3,9 @@
  * list of named steps; errors are thrown and become HTTP answers in server.ts.
  */
 import type { ServerResponse } from 'node:http'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { httpDate, parseTimestamp, timestampSeconds } from '../common/timestamp.js'
 import { BadRequest, HttpError, NotFound } from './errors.js'
 import { discardBody, openDataFile, receiveBody } from './data-files.js'
@@ -14,6 +15,7 @@ import { headersForPost, headersForPut } from './object-headers.js'
 import { effectiveTimestamp, isExpired, type ObjectMeta, type ObjectRecord } from './object-record.js'
 import type { ObjectRef } from './object-store.js'
 import type { ObjectRow } from './container-db.js'
+import { quarantineObject } from './quarantine.js'
 import type { Services } from './services.js'
 import { listingPath } from './update-sender.js'
 
@@ -151,7 +153,8 @@ async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
       headers['Content-Length'] = meta.size
       res.writeHead(200, headers)
       if (head) { res.end(); return }
-      await writeRange(res, inline, file, { start: 0, end: meta.size - 1 }, true)
+      if (file !== undefined && meta.size > 0) await writeWholeFile(s, res, ref, meta, file)
+      else await writeRange(res, inline, file, { start: 0, end: meta.size - 1 }, true)
     } else if (ranges.length === 1) {
       const r = ranges[0]
       headers['Content-Length'] = r.end - r.start + 1
@@ -169,6 +172,38 @@ async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
 }
 
 type Handle = Awaited<ReturnType<typeof openDataFile>>
+
+/**
+ * A whole data file is hashed as it is sent: bytes that do not match the ETag mean the disk
+ * rotted since the auditor's last pass, so the object is quarantined now, as the auditor would
+ * do, and the next read and the replicator get a good copy. The bytes already went out: the
+ * proxy checks the same digest and keeps them from its client. Inline objects are LevelDB rows,
+ * which the auditor itself reads through this GET and quarantines on its own verdict.
+ */
+async function writeWholeFile (s: Services, res: ServerResponse, ref: ObjectRef, meta: ObjectMeta, file: Handle): Promise<void> {
+  const md5 = createHash('md5')
+  const hashing = new Transform({
+    transform (chunk: Buffer, _encoding, done) {
+      md5.update(chunk)
+      done(null, chunk)
+    }
+  })
+  await pipeline(file.createReadStream({ start: 0, end: meta.size - 1, autoClose: false }), hashing, res)
+  if (md5.digest('hex') !== meta.etag) await quarantineCorrupt(s, ref, meta.ts)
+}
+
+async function quarantineCorrupt (s: Services, ref: ObjectRef, dataTs: string): Promise<void> {
+  const where = { device: ref.device.name, partition: ref.part, name: `${ref.account}/${ref.container}/${ref.object}`, timestamp: dataTs }
+  try {
+    await quarantineObject(ref, dataTs)
+  } catch (err) {
+    // NotFound: overwritten or deleted since it was opened, so the corrupt version is gone anyway.
+    if (!(err instanceof NotFound)) s.log.error({ err, ...where }, 'quarantine of an object read corrupt failed')
+    return
+  }
+  s.metrics.getQuarantines.inc()
+  s.log.warn({ ...where, reason: 'corrupt' }, 'object quarantined: a GET read bytes that do not match its ETag')
+}
 
 async function writeRange (res: ServerResponse, inline: Buffer, file: Handle | undefined, r: ByteRange, end: boolean): Promise<void> {
   if (file === undefined) {

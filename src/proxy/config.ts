@@ -23,6 +23,13 @@ export interface ProxyConfig {
   put_replay_bytes: number
   /** Seconds a container's or account's existence and policy are cached. */
   info_cache_ttl: number
+  /**
+   * Check each whole-object GET body against its MD5 ETag while it streams: a mismatch is served
+   * from another replica, or cuts the connection once bytes went out, so a replica corrupted
+   * between auditor passes never yields a clean 200 with wrong bytes. Costs an MD5 of the bytes
+   * served and holds back one chunk; ranges are not checked.
+   */
+  verify_get_etag: boolean
   /** Swift-style object PUT write affinity: `r1` writes to region 1's nodes first. Empty: off. */
   write_affinity: string
   tls_cert: string
@@ -66,6 +73,7 @@ const schema: SectionSchema = {
   error_suppression_interval: { type: 'number', default: 60, min: 0 },
   put_replay_bytes: { type: 'number', default: 1048576, min: 0 },
   info_cache_ttl: { type: 'number', default: 10, min: 0 },
+  verify_get_etag: { type: 'boolean', default: true },
   write_affinity: { type: 'string', default: '' },
   tls_cert: { type: 'string', default: '' },
   tls_key: { type: 'string', default: '' },

@@ -58,6 +58,7 @@ export async function main (argv: string[]): Promise<void> {
     locality: { region: conf.region, zone: conf.zone, sorting: conf.sorting_method },
     putReplayBytes: conf.put_replay_bytes,
     infoCacheTtlMs: conf.info_cache_ttl * 1000,
+    verifyGetEtag: conf.verify_get_etag,
     writeAffinityRegion: writeAffinity === null ? undefined : Number(writeAffinity[1])
   }, logger)
   const tls = conf.tls_cert !== '' && conf.tls_key !== ''

@@ -10,6 +10,8 @@ export interface CoreOptions {
   locality: Locality
   putReplayBytes: number
   infoCacheTtlMs: number
+  /** Check whole-object GET bodies against their MD5 ETag (get-stream.ts). */
+  verifyGetEtag: boolean
   /** Region whose nodes take object writes first (write affinity); undefined: off. */
   writeAffinityRegion?: number
 }

@@ -1,9 +1,18 @@
 /**
  * An object body that survives a replica failing mid-stream: the rest is fetched from the
- * next replica with a Range starting at the byte already sent, and If-Match on the same ETag so
- * the bytes come from the same object version. When no replica can continue, the stream errors
+ * next replica with a Range starting at the byte already received, and If-Match on the same ETag
+ * so the bytes come from the same object version. When no replica can continue, the stream errors
  * and the client's connection is cut: never a silently short 200.
+ *
+ * A whole object whose ETag is a plain MD5 is also checked against it as it passes (`verify`),
+ * since a replica's disk can rot between two auditor passes. The last chunk is held back until
+ * the digest is known, so a client never receives a complete body with wrong bytes: on a
+ * mismatch before any byte went out (a small object is one chunk), the whole body is fetched
+ * again from the next replica; after that, the stream errors and the connection is cut. Ranges
+ * are not checked (as in Swift): their bytes have no digest to compare with. The storage node
+ * that served the bad bytes finds them too and quarantines its copy (objectd's GET).
  */
+import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { Device } from '../../ring/index.js'
 import type { BackendClient, BackendHeaders, BackendResponse } from '../backend/client.js'
@@ -17,42 +26,77 @@ function coveredRange (res: BackendResponse): { first: number, last: number } | 
   return Number.isFinite(length) ? { first: 0, last: length - 1 } : undefined
 }
 
+/**
+ * The MD5 (lower-case hex) a whole-object response's body must have; undefined when its ETag is
+ * not a plain MD5 (a large object's or an S3 multipart `-N` ETag) or the response is a range.
+ */
+function expectedMd5 (res: BackendResponse, etag: string): string | undefined {
+  if (res.status !== 200 || res.headers['content-range'] !== undefined) return undefined
+  const m = /^"?([0-9a-fA-F]{32})"?$/.exec(etag)
+  return m === null ? undefined : m[1].toLowerCase()
+}
+
 /** `others`: the replicas to resume from, worked out only when one is needed. */
 export function resumableBody (client: BackendClient, first: BackendResponse, others: () => Device[],
-  pathFor: PathFor, headers: BackendHeaders): Readable {
+  pathFor: PathFor, headers: BackendHeaders, verify: boolean): Readable {
   const range = coveredRange(first)
   const etag = first.headers.etag
   const multipart = (first.headers['content-type'] ?? '').startsWith('multipart/byteranges')
   if (range === undefined || etag === undefined || multipart) return first.body
+  const md5 = verify ? expectedMd5(first, etag) : undefined
 
   async function * chunks (): AsyncGenerator<Buffer> {
-    let sent = 0
+    let received = 0
     let current: BackendResponse = first
     let spare: Device[] | undefined
+    let hash = md5 === undefined ? undefined : createHash('md5')
+    let held: Buffer | undefined
+    let forwarded = false
     for (;;) {
       try {
         for await (const chunk of current.body as AsyncIterable<Buffer>) {
-          sent += chunk.length
-          yield chunk
+          received += chunk.length
+          if (hash === undefined) {
+            yield chunk
+            continue
+          }
+          hash.update(chunk)
+          if (held !== undefined) {
+            forwarded = true
+            yield held
+          }
+          held = chunk
         }
-        return
       } catch (err) {
-        if (range === undefined || range.first + sent > range.last) throw err
-        current = await resumeFrom(range.first + sent, range.last, err as Error)
+        if (range === undefined || range.first + received > range.last) throw err
+        const start = range.first + received
+        current = await nextReplica({ range: `bytes=${start}-${range.last}` }, (res) => res.status === 206,
+          `object body broke at byte ${start} and no replica could resume it: ${(err as Error).message}`)
+        continue
       }
+      if (hash === undefined || hash.digest('hex') === md5) {
+        if (held !== undefined) yield held
+        return
+      }
+      if (forwarded) throw new Error(`object body does not match its ETag ${md5 as string} (${received} bytes read)`)
+      current = await nextReplica({}, (res) => res.status === 200 && res.headers['content-length'] === first.headers['content-length'],
+        `object body does not match its ETag ${md5 as string} and no other replica could serve it`)
+      received = 0
+      hash = createHash('md5')
+      held = undefined
     }
 
-    async function resumeFrom (start: number, last: number, cause: Error): Promise<BackendResponse> {
+    /** The first remaining replica that answers the same version of the object as `wanted`. */
+    async function nextReplica (extra: BackendHeaders, wanted: (res: BackendResponse) => boolean, failure: string): Promise<BackendResponse> {
       spare ??= others()
       for (let node = spare.shift(); node !== undefined; node = spare.shift()) {
         try {
-          const res = await client.request(node, 'GET', pathFor(node),
-            { ...headers, range: `bytes=${start}-${last}`, 'if-match': etag as string })
-          if (res.status === 206) return res
+          const res = await client.request(node, 'GET', pathFor(node), { ...headers, ...extra, 'if-match': etag as string })
+          if (wanted(res)) return res
           await res.body.dump()
         } catch {}
       }
-      throw new Error(`object body broke at byte ${start} and no replica could resume it: ${cause.message}`)
+      throw new Error(failure)
     }
   }
   return Readable.from(chunks(), { objectMode: false })

@@ -179,7 +179,7 @@ export class Objects {
     }
     const others = (): Device[] => readNodes(target.ring, target.part, target.primaries, this.ctx.opts.locality, this.ctx.client.health)
       .filter((n) => n !== res.node)
-    return { status: res.status, headers: res.headers, body: resumableBody(this.ctx.client, res, others, path, reqHeaders) }
+    return { status: res.status, headers: res.headers, body: resumableBody(this.ctx.client, res, others, path, reqHeaders, this.ctx.opts.verifyGetEtag) }
   }
 
   private async newestAnswer (target: Target, method: 'GET' | 'HEAD', path: (n: Device) => string,
