@@ -1,7 +1,9 @@
 // Static Large Objects against a real cluster: manifest upload and validation (missing
-// segments, ETag and size mismatches, too-small segments, bad JSON), whole and ranged reads
-// across segment boundaries, conditionals, Swift's ETag, ?multipart-manifest=get, manifests of
-// manifests, DELETE ?multipart-manifest=delete, and quotas counting segments and manifests.
+// segments, ETag and size mismatches, too-small segments, bad JSON, bad segment ranges), whole
+// and ranged reads across segment boundaries, conditionals, Swift's ETag (computed here from the
+// segments' MD5s, with ranges and nested manifests as Swift's documentation gives it),
+// ?multipart-manifest=get, segment ranges, manifests of manifests and their depth limit,
+// DELETE ?multipart-manifest=delete of nested manifests, and quotas counting segments and manifests.
 import t from 'tap'
 import { createHash, randomBytes } from 'node:crypto'
 import { swiftClient } from './client.js'
@@ -69,7 +71,6 @@ t.test('bad manifests are refused with each problem', async (t) => {
   t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: 'not json' })).status, 400)
   t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: '[]' })).status, 400)
   t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: '[{"path": "nocontainer"}]' })).status, 400)
-  t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: '[{"path": "/segs/part0", "range": "0-9"}]' })).status, 400)
   t.equal((await swift.call('PUT', '/segs/tiny', { body: 'tiny' })).status, 201)
   const small = await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: JSON.stringify([{ path: '/segs/tiny' }, { path: '/segs/part0' }]) })
   t.equal(small.status, 400)
@@ -83,11 +84,122 @@ t.test('bad manifests are refused with each problem', async (t) => {
   t.match(forbidden.text, /\/segs\/part0, 403 Forbidden/)
 })
 
+t.test('segment ranges', async (t) => {
+  const [p0, p1, p2] = segments
+  const manifest = [
+    { path: '/segs/part0', etag: md5(p0), size_bytes: SEG, range: '10-19999' },
+    { path: '/segs/part1', range: '-30000' },
+    { path: '/segs/part2', range: '0-24999' },
+    { path: '/segs/part2', range: '25000-' },
+    { path: '/segs/part0', range: '0-99999999' }
+  ]
+  const expected = Buffer.concat([p0.subarray(10, 20000), p1.subarray(SEG - 30000), p2.subarray(0, 25000), p2.subarray(25000), p0])
+  const etag = md5(`${md5(p0)}:10-19999;${md5(p1)}:70000-99999;${md5(p2)}:0-24999;${md5(p2)}:25000-49999;${md5(p0)}`)
+  const wrong = await swift.call('PUT', '/big/ranged?multipart-manifest=put', { body: JSON.stringify(manifest), headers: { etag: md5('other') } })
+  t.equal(wrong.status, 422, 'an Etag header that is not the manifest\'s')
+  t.equal((await swift.call('HEAD', '/big/ranged')).status, 404, 'nothing stored')
+  const put = await swift.call('PUT', '/big/ranged?multipart-manifest=put', { body: JSON.stringify(manifest), headers: { etag } })
+  t.equal(put.status, 201)
+  t.equal(put.headers.get('etag'), `"${etag}"`)
+  const get = await swift.call('GET', '/big/ranged')
+  t.equal(get.status, 200)
+  t.equal(get.headers.get('etag'), `"${etag}"`)
+  t.equal(get.headers.get('content-length'), String(expected.length))
+  t.equal(get.headers.get('x-static-large-object'), 'True')
+  t.ok(get.bytes.equals(expected), 'only the ranged bytes, in order')
+  const head = await swift.call('HEAD', '/big/ranged')
+  t.equal(head.headers.get('etag'), `"${etag}"`)
+  t.equal(head.headers.get('content-length'), String(expected.length))
+  for (const [first, last] of [[19980, 20009], [49980, 50009], [74980, 75009], [0, expected.length - 1]]) {
+    const part = await swift.call('GET', '/big/ranged', { headers: { range: `bytes=${first}-${last}` } })
+    t.equal(part.status, 206)
+    t.equal(part.headers.get('content-range'), `bytes ${first}-${last}/${expected.length}`)
+    t.ok(part.bytes.equals(expected.subarray(first, last + 1)), `bytes ${first}-${last} across ranged segments`)
+  }
+  t.ok((await swift.call('GET', '/big/ranged', { headers: { range: 'bytes=-100' } })).bytes.equals(expected.subarray(expected.length - 100)))
+  t.equal((await swift.call('GET', '/big/ranged', { headers: { 'if-none-match': `"${etag}"` } })).status, 304)
+  const listing = JSON.parse((await swift.call('GET', '/big?format=json&prefix=ranged')).text) as Array<{ bytes: number }>
+  t.equal(listing[0].bytes, expected.length, 'the listing counts the ranged bytes')
+  const stored = JSON.parse((await swift.call('GET', '/big/ranged?multipart-manifest=get')).text) as Array<Record<string, unknown>>
+  t.same(stored.map((s) => [s.name, s.bytes, s.range]), [
+    ['/segs/part0', SEG, '10-19999'], ['/segs/part1', SEG, '70000-99999'], ['/segs/part2', SEG / 2, '0-24999'],
+    ['/segs/part2', SEG / 2, '25000-49999'], ['/segs/part0', SEG, undefined]
+  ], 'ranges as Swift stores them: first-last, none for the whole segment')
+  const raw = (await swift.call('GET', '/big/ranged?multipart-manifest=get&format=raw')).text
+  t.same(JSON.parse(raw)[1], { path: '/segs/part1', etag: md5(p1), size_bytes: SEG, range: '70000-99999' })
+  const again = await swift.call('PUT', '/big/ranged-again?multipart-manifest=put', { body: raw })
+  t.equal(again.headers.get('etag'), `"${etag}"`, 'format=raw PUT back gives the same object')
+})
+
+t.test('bad segment ranges', async (t) => {
+  const put = async (entries: unknown[]): Promise<{ status: number, text: string }> => {
+    const { status, text } = await swift.call('PUT', '/big/badrange?multipart-manifest=put', { body: JSON.stringify(entries) })
+    return { status, text }
+  }
+  t.same(await put([{ path: '/segs/part0', range: 'abc' }]), { status: 400, text: 'Index 0: invalid range\n' })
+  t.same(await put([{ path: '/segs/part0', range: '5-2' }, { path: '/segs/part1', range: 5 }]), { status: 400, text: 'Index 0: invalid range\nIndex 1: invalid range\n' })
+  t.same(await put([{ path: '/segs/part0', range: '1-2,3-4' }]), { status: 400, text: 'Index 0: multiple ranges (only one allowed)\n' })
+  t.same(await put([{ path: '/segs/part0', range: 'bytes=1-2' }]), { status: 400, text: 'Index 0: invalid range\n' })
+  t.same(await put([{ path: '/segs/part0', size_bytes: 100, range: '200-300' }]), { status: 400, text: 'Index 0: unsatisfiable range\n' }, 'judged against size_bytes before any segment is read')
+  t.same(await put([{ path: '/segs/part0', range: `${SEG}-` }, { path: '/segs/part1', range: '-0' }, { path: '/segs/part2', range: '1-1', etag: 'x' }]), {
+    status: 400,
+    text: 'Errors:\n/segs/part0, Unsatisfiable Range\n/segs/part1, Unsatisfiable Range\n/segs/part2, Etag Mismatch\n'
+  })
+  const small = await put([{ path: '/segs/part0', range: '0-9' }, { path: '/segs/part1' }])
+  t.same(small, { status: 400, text: 'Errors:\n/segs/part0, Too small; each segment must be at least 1000 bytes.\n' }, 'a range smaller than the minimum')
+  t.equal((await swift.call('HEAD', '/big/badrange')).status, 404, 'nothing stored')
+})
+
 t.test('manifests of manifests', async (t) => {
   const nested = JSON.stringify([{ path: '/big/obj', etag: sloEtag, size_bytes: whole.length }, { path: '/segs/part0', etag: null, size_bytes: null }])
-  t.equal((await swift.call('PUT', '/big/nested?multipart-manifest=put', { body: nested })).status, 201)
+  const etag = md5(sloEtag + md5(segments[0]))
+  const put = await swift.call('PUT', '/big/nested?multipart-manifest=put', { body: nested })
+  t.equal(put.status, 201)
+  t.equal(put.headers.get('etag'), `"${etag}"`, 'the sub-manifest counts with its SLO ETag')
   const get = await swift.call('GET', '/big/nested')
-  t.equal(md5(get.bytes), md5(Buffer.concat([whole, segments[0]])))
+  const expected = Buffer.concat([whole, segments[0]])
+  t.equal(get.headers.get('etag'), `"${etag}"`)
+  t.equal(get.headers.get('content-length'), String(expected.length))
+  t.equal(get.headers.get('x-static-large-object'), 'True')
+  t.equal(md5(get.bytes), md5(expected))
+  const across = await swift.call('GET', '/big/nested', { headers: { range: `bytes=${whole.length - 10}-${whole.length + 9}` } })
+  t.ok(across.bytes.equals(expected.subarray(whole.length - 10, whole.length + 10)), 'a range across the sub-manifest\'s end')
+  const stored = JSON.parse((await swift.call('GET', '/big/nested?multipart-manifest=get')).text) as Array<Record<string, unknown>>
+  t.same(stored[0], { name: '/big/obj', hash: sloEtag, bytes: whole.length, sub_slo: true }, 'kept as one segment')
+  const wrongEtag = await swift.call('PUT', '/big/nested-bad?multipart-manifest=put', {
+    body: JSON.stringify([{ path: '/big/obj', etag: md5((await swift.call('GET', '/big/obj?multipart-manifest=get')).bytes) }])
+  })
+  t.equal(wrongEtag.text, 'Errors:\n/big/obj, Etag Mismatch\n', 'not the manifest file\'s MD5')
+
+  const ranged = JSON.stringify([{ path: '/segs/part1', range: '0-999' }, { path: '/big/obj', range: `${SEG - 500}-${2 * SEG + 499}` }, { path: '/big/ranged' }])
+  const rangedEtagOfSub = (await swift.call('HEAD', '/big/ranged')).headers.get('etag')?.replaceAll('"', '') ?? ''
+  const rangedEtag = md5(`${md5(segments[1])}:0-999;${sloEtag}:${SEG - 500}-${2 * SEG + 499};${rangedEtagOfSub}`)
+  const put2 = await swift.call('PUT', '/big/nested-ranged?multipart-manifest=put', { body: ranged })
+  t.equal(put2.headers.get('etag'), `"${rangedEtag}"`, 'a range of a sub-manifest, and a sub-manifest with ranges')
+  const sub = (await swift.call('GET', '/big/ranged')).bytes
+  const expected2 = Buffer.concat([segments[1].subarray(0, 1000), whole.subarray(SEG - 500, 2 * SEG + 500), sub])
+  const get2 = await swift.call('GET', '/big/nested-ranged')
+  t.equal(get2.headers.get('content-length'), String(expected2.length))
+  t.ok(get2.bytes.equals(expected2))
+  const part2 = await swift.call('GET', '/big/nested-ranged', { headers: { range: 'bytes=990-1009' } })
+  t.ok(part2.bytes.equals(expected2.subarray(990, 1010)))
+})
+
+t.test('at most 10 manifests deep', async (t) => {
+  t.equal((await swift.call('PUT', '/deep')).status, 201)
+  let prev = '/segs/part2'
+  for (let i = 1; i <= 11; i++) {
+    t.equal((await swift.call('PUT', `/deep/m${i}?multipart-manifest=put`, { body: JSON.stringify([{ path: prev }]) })).status, 201, 'any depth may be written')
+    prev = `/deep/m${i}`
+  }
+  const ten = await swift.call('GET', '/deep/m10')
+  t.equal(ten.status, 200)
+  t.ok(ten.bytes.equals(segments[2]), 'ten manifests deep are read')
+  t.equal((await swift.call('GET', '/deep/m11')).status, 409, 'eleven are a conflict')
+  t.equal((await swift.call('GET', '/deep/m11', { headers: { range: 'bytes=0-9' } })).status, 409)
+  const head = await swift.call('HEAD', '/deep/m11')
+  t.equal(head.status, 200, 'HEAD answers from the manifest')
+  t.equal(head.headers.get('content-length'), String(SEG / 2))
 })
 
 t.test('quotas count segments and manifests', async (t) => {
@@ -100,12 +212,14 @@ t.test('quotas count segments and manifests', async (t) => {
   t.equal((await swift.call('PUT', '/small/m?multipart-manifest=put', { body: manifestBody })).status, 413, 'a manifest is charged its whole size')
 })
 
-t.test('DELETE ?multipart-manifest=delete removes the segments', async (t) => {
-  const res = await swift.call('DELETE', '/big/obj?multipart-manifest=delete', { headers: { accept: 'application/json' } })
+t.test('DELETE ?multipart-manifest=delete removes the segments, nested ones too', async (t) => {
+  const res = await swift.call('DELETE', '/big/nested?multipart-manifest=delete', { headers: { accept: 'application/json' } })
   t.equal(res.status, 200)
   const report = JSON.parse(res.text) as Record<string, unknown>
-  t.equal(report['Number Deleted'], 4)
+  t.equal(report['Number Deleted'], 5, 'three segments, the sub-manifest and the manifest, each once')
+  t.equal(report['Number Not Found'], 0)
   t.equal(report['Response Status'], '200 OK')
   for (let i = 0; i < 3; i++) t.equal((await swift.call('HEAD', `/segs/part${i}`)).status, 404)
   t.equal((await swift.call('HEAD', '/big/obj')).status, 404)
+  t.equal((await swift.call('HEAD', '/big/nested')).status, 404)
 })

@@ -1,14 +1,18 @@
 /**
  * Large objects in Swift's static-large-object (SLO) form, shared by S3 multipart uploads and the
  * Swift API: a manifest object with `X-Static-Large-Object: True` whose body is the JSON list of
- * its segments `[{name: "/container/object", hash, bytes}]`, the segments being ordinary objects
- * of the same account. A GET of the manifest streams the segments in order (ranges may span
- * segments); HEAD answers from the manifest's metadata alone.
+ * its segments `[{name: "/container/object", hash, bytes, range?, sub_slo?}]`, the segments being
+ * objects of the same account. `bytes` and `hash` describe the whole segment object; `range`
+ * (`first-last`, inclusive) takes only those bytes of it; `sub_slo` marks a segment that is itself
+ * a manifest, read through its own segments (at most MAX_DEPTH manifests deep, as Swift). A GET of
+ * the manifest streams the segments in order (ranges may span segments); HEAD answers from the
+ * manifest's metadata alone.
  *
- * Metadata kept on the manifest: `X-Object-Sysmeta-Slo-Etag` (MD5 of the segments' ETags, as
- * Swift), `X-Object-Sysmeta-Slo-Size` (total bytes), `swift_bytes=<total>` in the stored
- * Content-Type (what container listings report, as Swift), and Swift's container-update override
- * headers so that listings can show the whole object's ETag and size.
+ * Metadata kept on the manifest: `X-Object-Sysmeta-Slo-Etag` (Swift's: MD5 of the segments'
+ * ETags, `<etag>:<range>;` for a ranged one), `X-Object-Sysmeta-Slo-Size` (total bytes),
+ * `swift_bytes=<total>` in the stored Content-Type (what container listings report, as Swift),
+ * and Swift's container-update override headers so that listings can show the whole object's
+ * ETag and size.
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
@@ -26,11 +30,20 @@ const OVERRIDE_SIZE = 'x-object-sysmeta-container-update-override-size'
 /** A manifest of 10,000 segments with long names stays well below this. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
+/** Swift reads at most this many manifests nested in one another; deeper is a 409 on GET. */
+export const MAX_DEPTH = 10
+
 export interface Segment {
   /** `/container/object` in the manifest's account. */
   name: string
+  /** The segment object's ETag (a sub-manifest's: its SLO ETag). */
   hash: string
+  /** The segment object's whole size (a sub-manifest's: its total). */
   bytes: number
+  /** `first-last` (inclusive, within the segment): only these bytes are part of the object. */
+  range?: string
+  /** The segment is itself a manifest. */
+  sub_slo?: boolean
 }
 
 export function isManifest (headers: Record<string, string>): boolean {
@@ -51,10 +64,22 @@ export function stripSwiftBytes (contentType: string): string {
   return contentType.replace(/;\s*swift_bytes=\d+/, '')
 }
 
-/** Swift's SLO ETag: MD5 over the segments' ETags as hex text. */
+/** The bytes of its object a segment stands for, inclusive. */
+export function segmentSpan (s: Segment): { first: number, last: number } {
+  const m = /^(\d+)-(\d+)$/.exec(s.range ?? '')
+  return m === null ? { first: 0, last: s.bytes - 1 } : { first: Number(m[1]), last: Number(m[2]) }
+}
+
+/** How many bytes a segment adds to the large object. */
+export function segmentLength (s: Segment): number {
+  const { first, last } = segmentSpan(s)
+  return last - first + 1
+}
+
+/** Swift's SLO ETag: MD5 over the segments' ETags as hex text, each ranged one as `<etag>:<range>;`. */
 export function sloEtag (segments: Segment[]): string {
   const md5 = createHash('md5')
-  for (const s of segments) md5.update(s.hash)
+  for (const s of segments) md5.update(s.range === undefined ? s.hash : `${s.hash}:${s.range};`)
   return md5.digest('hex')
 }
 
@@ -66,12 +91,17 @@ function parseSegments (body: Buffer, ref: ObjectRef): Segment[] {
     throw new CoreError('UNAVAILABLE', `manifest ${ref.container}/${ref.object} is not valid JSON`)
   }
   if (!Array.isArray(list)) throw new CoreError('UNAVAILABLE', `manifest ${ref.container}/${ref.object} is not a list`)
-  return list.map((s: { name?: unknown, hash?: unknown, bytes?: unknown }) => ({
-    name: String(s.name), hash: String(s.hash), bytes: Number(s.bytes)
+  return list.map((s: { name?: unknown, hash?: unknown, bytes?: unknown, range?: unknown, sub_slo?: unknown }) => ({
+    name: String(s.name),
+    hash: String(s.hash),
+    bytes: Number(s.bytes),
+    ...(typeof s.range === 'string' ? { range: s.range } : {}),
+    ...(s.sub_slo === true ? { sub_slo: true } : {})
   }))
 }
 
-function segmentRef (account: string, name: string): ObjectRef {
+/** The object a segment names (`/container/object`, the leading slash optional) in `account`. */
+export function segmentRef (account: string, name: string): ObjectRef {
   const trimmed = name.startsWith('/') ? name.slice(1) : name
   const slash = trimmed.indexOf('/')
   return { account, container: trimmed.slice(0, slash), object: trimmed.slice(slash + 1) }
@@ -110,12 +140,22 @@ export function conditionStatus (conditions: BackendHeaders, etag: string, lastM
   return undefined
 }
 
+/** The object behind a stream that yields `chunks`, whose first chunk (and so its first segment's answer) is already read. */
+async function primed (chunks: AsyncGenerator<Buffer>): Promise<Readable> {
+  const first = await chunks.next()
+  return Readable.from((async function * () {
+    if (first.done === true) return
+    yield first.value
+    yield * chunks
+  })())
+}
+
 export class LargeObjects {
   constructor (private readonly objects: Objects) {}
 
   /** Writes a manifest over `segments` (which must exist, in order) with the whole object's headers. */
   async putManifest (ref: ObjectRef, segments: Segment[], headers: BackendHeaders): Promise<PutResult & { sloEtag: string }> {
-    const total = segments.reduce((n, s) => n + s.bytes, 0)
+    const total = segments.reduce((n, s) => n + segmentLength(s), 0)
     const etag = sloEtag(segments)
     const body = Buffer.from(JSON.stringify(segments))
     const result = await this.objects.put(ref, {
@@ -136,6 +176,11 @@ export class LargeObjects {
 
   /** The manifest's segment list (the manifest object itself, not expanded). */
   async segments (ref: ObjectRef): Promise<Segment[]> {
+    return (await this.readManifest(ref)).segments
+  }
+
+  /** The stored manifest at `ref`: its headers and its segments; NOT_FOUND when there is no object. */
+  private async readManifest (ref: ObjectRef): Promise<{ headers: BackendHeaders, segments: Segment[] }> {
     const res = await this.objects.get(ref, 'GET', {}, false, true)
     if (res.status === 404 || res.body === undefined) {
       res.body?.destroy()
@@ -151,13 +196,15 @@ export class LargeObjects {
       }
       chunks.push(chunk)
     }
-    return parseSegments(Buffer.concat(chunks), ref)
+    return { headers: res.headers, segments: parseSegments(Buffer.concat(chunks), ref) }
   }
 
   /**
    * Turns the stored answer for `ref` into the whole object's when it is a manifest. A range or
    * If-Match that the storage node judged against the manifest's own bytes (416, 412) is
-   * re-judged here against the whole object.
+   * re-judged here against the whole object. As Swift, a GET reads its first segment before
+   * answering, so that a missing, changed or too deeply nested first segment is a 409, not a
+   * cut body.
    */
   async expand (ref: ObjectRef, method: 'GET' | 'HEAD', conditions: BackendHeaders, newest: boolean,
     stored: ObjectResponse): Promise<ObjectResponse> {
@@ -172,7 +219,9 @@ export class LargeObjects {
     const h = manifest.headers
     const total = Number(h[SLO_SIZE] ?? 0)
     const etag = h[conditions[ETAG_IS_AT] ?? SLO_ETAG] ?? h[SLO_ETAG] ?? ''
-    const headers: Record<string, string> = { ...h, etag, 'content-type': stripSwiftBytes(h['content-type'] ?? '') }
+    const headers: Record<string, string> = {
+      ...h, etag: `"${etag}"`, 'x-manifest-etag': h.etag ?? '', 'content-type': stripSwiftBytes(h['content-type'] ?? '')
+    }
     const verdict = conditionStatus(conditions, etag, Date.parse(h['last-modified'] ?? ''))
     if (verdict !== undefined) {
       delete headers['content-length']
@@ -188,41 +237,88 @@ export class LargeObjects {
     const status = range !== undefined ? 206 : 200
     if (method === 'HEAD') return { status, headers }
     const segments = await this.segments(ref)
-    return { status, headers, body: Readable.from(this.segmentBytes(ref.account, segments, span.first, span.last)) }
+    return { status, headers, body: await primed(this.segmentBytes(ref.account, segments, span.first, span.last)) }
   }
 
-  /** Streams bytes first..last (inclusive) of the concatenated segments, fetching only those needed (SLO, and DLO for its listed segments). */
-  async * segmentBytes (account: string, segments: Segment[], first: number, last: number): AsyncGenerator<Buffer> {
+  /**
+   * Streams bytes first..last (inclusive) of the concatenated segments, fetching only those
+   * needed (SLO, and DLO for its listed segments). `depth` counts the manifests read so far.
+   */
+  async * segmentBytes (account: string, segments: Segment[], first: number, last: number, depth = 1): AsyncGenerator<Buffer> {
     let offset = 0
     for (const segment of segments) {
+      const length = segmentLength(segment)
       const start = offset
-      const end = offset + segment.bytes - 1
-      offset += segment.bytes
-      if (end < first || segment.bytes === 0) continue
+      const end = offset + length - 1
+      offset += length
+      if (end < first || length <= 0) continue
       if (start > last) return
-      const from = Math.max(first, start) - start
-      const to = Math.min(last, end) - start
-      const whole = from === 0 && to === segment.bytes - 1
-      const res = await this.objects.get(segmentRef(account, segment.name), 'GET',
-        whole ? {} : { range: `bytes=${from}-${to}` }, false, true)
-      if ((res.status !== 200 && res.status !== 206) || res.body === undefined) {
-        res.body?.destroy()
-        throw new CoreError('UNAVAILABLE', `segment ${segment.name} answered ${res.status}`)
-      }
-      if (res.headers.etag !== undefined && whole && res.headers.etag.replaceAll('"', '') !== segment.hash) {
-        res.body.destroy()
-        throw new CoreError('UNAVAILABLE', `segment ${segment.name} changed since the manifest was written`)
-      }
-      yield * (res.body as AsyncIterable<Buffer>)
+      const within = segmentSpan(segment).first
+      const from = within + Math.max(first, start) - start
+      const to = within + Math.min(last, end) - start
+      if (segment.sub_slo === true) yield * this.subManifestBytes(account, segment, from, to, depth + 1)
+      else yield * this.objectBytes(account, segment, from, to)
     }
+  }
+
+  /** Bytes from..to (inclusive) of a plain segment object, which must still be the one the manifest names. */
+  private async * objectBytes (account: string, segment: Segment, from: number, to: number): AsyncGenerator<Buffer> {
+    const whole = from === 0 && to === segment.bytes - 1
+    const res = await this.objects.get(segmentRef(account, segment.name), 'GET',
+      whole ? {} : { range: `bytes=${from}-${to}` }, false, true)
+    if ((res.status !== 200 && res.status !== 206) || res.body === undefined) {
+      res.body?.destroy()
+      throw new CoreError('CONFLICT', `segment ${segment.name} answered ${res.status}`)
+    }
+    if (res.headers.etag !== undefined && res.headers.etag.replaceAll('"', '') !== segment.hash) {
+      res.body.destroy()
+      throw new CoreError('CONFLICT', `segment ${segment.name} changed since the manifest was written`)
+    }
+    yield * (res.body as AsyncIterable<Buffer>)
+  }
+
+  /** Bytes from..to (inclusive) of a segment that is itself a manifest, the `depth`th one read. */
+  private async * subManifestBytes (account: string, segment: Segment, from: number, to: number, depth: number): AsyncGenerator<Buffer> {
+    if (depth > MAX_DEPTH) throw new CoreError('CONFLICT', `more than ${MAX_DEPTH} manifests nested at ${segment.name}`)
+    const sub = await this.readManifest(segmentRef(account, segment.name)).catch((err: unknown) => {
+      throw err instanceof CoreError && err.code === 'NOT_FOUND' ? new CoreError('CONFLICT', `segment ${segment.name} is gone`) : err
+    })
+    if (!isManifest(sub.headers) || sub.headers[SLO_ETAG] !== segment.hash) {
+      throw new CoreError('CONFLICT', `segment ${segment.name} changed since the manifest was written`)
+    }
+    yield * this.segmentBytes(account, sub.segments, from, to, depth)
+  }
+
+  /**
+   * What deleting the manifest at `ref` with its segments removes, in order: each segment once
+   * (a sub-manifest after its own segments), the manifest last. `path` is `/container/object`.
+   */
+  async deletionOrder (ref: ObjectRef): Promise<Array<{ path: string, ref: ObjectRef }>> {
+    const order = new Map<string, ObjectRef>()
+    const visit = async (segments: Segment[], depth: number): Promise<void> => {
+      for (const s of segments) {
+        const path = s.name.startsWith('/') ? s.name : `/${s.name}`
+        if (order.has(path)) continue
+        const segRef = segmentRef(ref.account, s.name)
+        if (s.sub_slo === true && depth < MAX_DEPTH) {
+          const sub = await this.segments(segRef).catch(() => [])
+          await visit(sub, depth + 1)
+        }
+        order.set(path, segRef)
+      }
+    }
+    await visit(await this.segments(ref), 1)
+    order.set(`/${ref.container}/${ref.object}`, ref)
+    return [...order].map(([path, r]) => ({ path, ref: r }))
   }
 
   /** Deletes a manifest and then its segments; a plain object is just deleted. */
   async deleteWithSegments (ref: ObjectRef): Promise<number> {
     const head = await this.objects.get(ref, 'HEAD', {}, false, true)
-    const segments = isManifest(head.headers) ? await this.segments(ref) : []
+    if (!isManifest(head.headers)) return await this.objects.delete(ref)
+    const order = await this.deletionOrder(ref)
     const status = await this.objects.delete(ref)
-    for (const s of segments) await this.objects.delete(segmentRef(ref.account, s.name)).catch(() => 0)
+    for (const { ref: r } of order.slice(0, -1)) await this.objects.delete(r).catch(() => 0)
     return status
   }
 }

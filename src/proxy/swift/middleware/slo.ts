@@ -1,25 +1,30 @@
 /**
  * Static Large Objects over the core's manifest form (src/proxy/core/large-objects.ts, shared
  * with S3 multipart uploads): the core expands a manifest on every GET (ranges across segments,
- * conditionals, Swift's ETag: MD5 of the segments' ETags, quoted here by the core's headers).
+ * conditionals, Swift's ETag: MD5 of the segments' ETags, `<etag>:<range>;` for a ranged one).
  * This middleware adds Swift's SLO API:
  * - `PUT ?multipart-manifest=put` with a JSON list of `{path: "/container/object", etag,
- *   size_bytes}` (etag and size_bytes may be null: not checked). Each segment must exist and
- *   be readable by the caller, match the given etag and size, and (but the last) be at least
- *   `slo_min_segment_size` bytes; at most `slo_max_manifest_segments` entries. Problems are a
- *   400 listing each segment's problem, as Swift. A segment that is itself a manifest is
- *   inlined: its segments take its place.
+ *   size_bytes, range}` (etag, size_bytes and range may be null or absent: not checked, the
+ *   whole object). Each segment must exist and be readable by the caller, match the given etag
+ *   and size (of the whole segment object), have a satisfiable single range (`1-5`, `-3`,
+ *   `10-`, inclusive, as one HTTP range), and (but the last) give at least
+ *   `slo_min_segment_size` bytes; at most `slo_max_manifest_segments` entries. Problems with
+ *   the list itself are a 400 with one `Index N: ...` line each; problems with segments a 400
+ *   listing each segment's problems, as Swift. A range is stored as `first-last`, and dropped
+ *   when it covers the whole segment. A segment that is itself a manifest stays one segment
+ *   (`sub_slo`), its ETag being its SLO ETag; reading it is limited to 10 manifests deep.
  * - `GET`/`HEAD ?multipart-manifest=get`: the manifest itself, as stored (`name`, `hash`,
- *   `bytes`), or with `format=raw` in the upload form (`path`, `etag`, `size_bytes`).
- * - `DELETE ?multipart-manifest=delete`: the manifest and its segments, with a bulk report.
+ *   `bytes`, `range`, `sub_slo`), or with `format=raw` in the upload form (`path`, `etag`,
+ *   `size_bytes`, `range`), which can be PUT back.
+ * - `DELETE ?multipart-manifest=delete`: the manifest and its segments, those of nested
+ *   manifests too, each once, with a bulk report.
  *
- * Limits: `range` in a segment entry is refused (400): the core's manifest has no ranges.
- * Inlined sub-manifests change the whole object's ETag from Swift's (MD5 of the leaves'
- * ETags instead of the sub-manifest's). Enable: `slo` in the proxy config's `pipeline`
- * (default), before `versioned_writes`.
+ * Limits: inline `data` segments are refused (400); segment entries do not record the
+ * segments' content types and dates. Enable: `slo` in the proxy config's `pipeline` (default),
+ * before `versioned_writes`.
  */
 import { createHash } from 'node:crypto'
-import { isManifest, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
+import { isManifest, parseRange, segmentLength, segmentRef, sloEtag, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
 import { CoreError } from '../../core/errors.js'
 import type { ObjectRef } from '../../core/objects.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
@@ -36,7 +41,7 @@ export interface SloSettings {
   maxSegments: number
 }
 
-interface UploadEntry { path: string, etag: string | null, size_bytes: number | null }
+interface UploadEntry { path: string, etag: string | null, size_bytes: number | null, range: string | null }
 
 async function readBody (r: SwiftRequest): Promise<Buffer> {
   const chunks: Buffer[] = []
@@ -49,6 +54,46 @@ async function readBody (r: SwiftRequest): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** What is wrong with a segment's `range` as written, judged without the segment (Swift's wording). */
+function rangeProblem (range: unknown, size: number | null): string | undefined {
+  if (typeof range !== 'string') return 'invalid range'
+  const parts = range.split(',').map((p) => p.trim())
+  const valid = parts.every((p) => {
+    const m = /^(\d*)-(\d*)$/.exec(p)
+    return m !== null && (m[1] !== '' || m[2] !== '') && (m[1] === '' || m[2] === '' || Number(m[2]) >= Number(m[1]))
+  })
+  if (!valid) return 'invalid range'
+  if (parts.length > 1) return 'multiple ranges (only one allowed)'
+  if (size !== null && parseRange(`bytes=${range}`, size) === 'unsatisfiable') return 'unsatisfiable range'
+  return undefined
+}
+
+/** One entry of an upload, or what is wrong with it. */
+function parseEntry (item: unknown): UploadEntry | string {
+  if (typeof item !== 'object' || item === null) return 'not a JSON object'
+  const e = item as Record<string, unknown>
+  if ('data' in e) return 'data segments are not supported'
+  const extra = Object.keys(e).filter((k) => !['path', 'etag', 'size_bytes', 'range'].includes(k))
+  if (extra.length > 0) return `extraneous keys "${extra.join('", "')}"`
+  if (typeof e.path !== 'string' || !/^\/?[^/]+\/.+/.test(e.path)) {
+    return 'path does not refer to an object. Path must be of the form /container/object.'
+  }
+  const etag = e.etag ?? null
+  const size = e.size_bytes ?? null
+  if (etag !== null && typeof etag !== 'string') return '"etag" must be a string or null'
+  if (size !== null && !(Number.isSafeInteger(Number(size)) && Number(size) >= 0)) return '"size_bytes" must be an integer or null'
+  // As Swift, an empty range is no range.
+  const range = e.range === undefined || e.range === null || e.range === '' ? null : e.range
+  const problem = range === null ? undefined : rangeProblem(range, size === null ? null : Number(size))
+  if (problem !== undefined) return problem
+  return {
+    path: e.path.startsWith('/') ? e.path : `/${e.path}`,
+    etag: etag === null ? null : etag.replaceAll('"', ''),
+    size_bytes: size === null ? null : Number(size),
+    range: range as string | null
+  }
+}
+
 function parseUpload (body: Buffer, max: number): UploadEntry[] {
   let list: unknown
   try {
@@ -58,45 +103,32 @@ function parseUpload (body: Buffer, max: number): UploadEntry[] {
   }
   if (!Array.isArray(list) || list.length === 0) throw new CoreError('BAD_REQUEST', 'Manifest must be a list of segments.')
   if (list.length > max) throw new CoreError('TOO_LARGE', `Number of segments must be <= ${max}`)
-  return list.map((item: unknown, i) => {
-    if (typeof item !== 'object' || item === null) throw new CoreError('BAD_REQUEST', `Index ${i}: not a JSON object`)
-    const e = item as Record<string, unknown>
-    if ('range' in e) throw new CoreError('BAD_REQUEST', `Index ${i}: segment ranges are not supported`)
-    if ('data' in e) throw new CoreError('BAD_REQUEST', `Index ${i}: data segments are not supported`)
-    const extra = Object.keys(e).filter((k) => !['path', 'etag', 'size_bytes'].includes(k))
-    if (extra.length > 0) throw new CoreError('BAD_REQUEST', `Index ${i}: extraneous keys "${extra.join('", "')}"`)
-    if (typeof e.path !== 'string' || !/^\/?[^/]+\/.+/.test(e.path)) {
-      throw new CoreError('BAD_REQUEST', `Index ${i}: path does not refer to an object. Path must be of the form /container/object.`)
-    }
-    const etag = e.etag ?? null
-    const size = e.size_bytes ?? null
-    if (etag !== null && typeof etag !== 'string') throw new CoreError('BAD_REQUEST', `Index ${i}: "etag" must be a string or null`)
-    if (size !== null && !(Number.isSafeInteger(Number(size)) && Number(size) >= 0)) {
-      throw new CoreError('BAD_REQUEST', `Index ${i}: "size_bytes" must be an integer or null`)
-    }
-    return { path: e.path.startsWith('/') ? e.path : `/${e.path}`, etag: etag === null ? null : etag.replaceAll('"', ''), size_bytes: size === null ? null : Number(size) }
-  })
+  const parsed = list.map((item) => parseEntry(item))
+  const problems = parsed.flatMap((p, i) => typeof p === 'string' ? [`Index ${i}: ${p}\n`] : [])
+  if (problems.length > 0) throw new CoreError('BAD_REQUEST', problems.join(''))
+  return parsed as UploadEntry[]
 }
 
-/** `/container/object` as written in manifests: plain names, not URL-encoded (as swiftclient writes them). */
-function segmentRef (account: string, path: string): ObjectRef {
-  const slash = path.indexOf('/', 1)
-  return { account, container: path.slice(1, slash), object: path.slice(slash + 1) }
-}
-
-/** The segments `entry` stands for (one, or a sub-manifest's), or the problem with it. */
-async function resolveEntry (ctx: SwiftContext, r: SwiftRequest, entry: UploadEntry): Promise<Segment[] | string> {
+/** The segment `entry` stands for, or its problems; `minSize` is what it must give (0: none). */
+async function resolveEntry (ctx: SwiftContext, r: SwiftRequest, entry: UploadEntry, minSize: number): Promise<Segment | string[]> {
   const ref = segmentRef(r.path.account, entry.path)
-  if (!(await r.allowed('GET', ref.account, ref.container, ref.object))) return statusLine(r.identity === undefined ? 401 : 403)
+  if (!(await r.allowed('GET', ref.account, ref.container, ref.object))) return [statusLine(r.identity === undefined ? 401 : 403)]
   const head = await ctx.store.objects.get(ref, 'HEAD', {}, false, true)
-  if (head.status !== 200) return statusLine(head.status === 404 ? 404 : head.status)
+  if (head.status !== 200) return [statusLine(head.status === 404 ? 404 : head.status)]
   const nested = isManifest(head.headers)
   const etag = nested ? head.headers[SLO_ETAG] ?? '' : (head.headers.etag ?? '').replaceAll('"', '')
   const size = Number(nested ? head.headers[SLO_SIZE] : head.headers['content-length'])
-  if (entry.etag !== null && entry.etag !== etag) return 'Etag Mismatch'
-  if (entry.size_bytes !== null && entry.size_bytes !== size) return 'Size Mismatch'
-  if (!nested) return [{ name: `/${ref.container}/${ref.object}`, hash: etag, bytes: size }]
-  return await ctx.store.objects.largeObjects.segments(ref)
+  const segment: Segment = { name: entry.path, hash: etag, bytes: size, ...(nested ? { sub_slo: true } : {}) }
+  const problems: string[] = []
+  const span = entry.range === null ? undefined : parseRange(`bytes=${entry.range}`, size)
+  if (span === 'unsatisfiable') problems.push('Unsatisfiable Range')
+  else if (span !== undefined && (span.first > 0 || span.last < size - 1)) segment.range = `${span.first}-${span.last}`
+  if (span !== 'unsatisfiable' && segmentLength(segment) < minSize) {
+    problems.push(`Too small; each segment must be at least ${minSize} bytes.`)
+  }
+  if (entry.size_bytes !== null && entry.size_bytes !== size) problems.push('Size Mismatch')
+  if (entry.etag !== null && entry.etag !== etag) problems.push('Etag Mismatch')
+  return problems.length > 0 ? problems : segment
 }
 
 async function putManifest (ctx: SwiftContext, r: SwiftRequest, settings: SloSettings): Promise<void> {
@@ -104,32 +136,31 @@ async function putManifest (ctx: SwiftContext, r: SwiftRequest, settings: SloSet
   const problems: BulkErrors = []
   const segments: Segment[] = []
   for (const [i, entry] of entries.entries()) {
-    const resolved = await resolveEntry(ctx, r, entry)
-    if (typeof resolved === 'string') {
-      problems.push([entry.path, resolved])
-      continue
-    }
-    const bytes = resolved.reduce((n, s) => n + s.bytes, 0)
-    if (i < entries.length - 1 && bytes < settings.minSegmentSize) {
-      problems.push([entry.path, `Too small; each segment must be at least ${settings.minSegmentSize} bytes.`])
-    }
-    segments.push(...resolved)
+    const resolved = await resolveEntry(ctx, r, entry, i < entries.length - 1 ? settings.minSegmentSize : 0)
+    if (Array.isArray(resolved)) problems.push(...resolved.map((p): [string, string] => [entry.path, p]))
+    else segments.push(resolved)
   }
   if (problems.length > 0) {
     sendReport(r, 'upload', {}, problems, 400)
     return
   }
-  const headers = { ...objectHeaders(r.req.headers), 'content-type': contentTypeFor(r.req.headers, r.path.object as string) }
   const wanted = headerValue(r.req.headers, 'etag')?.replaceAll('"', '')
-  const result = await ctx.store.objects.largeObjects.putManifest(refOf(r), segments, headers)
-  if (wanted !== undefined && wanted !== result.sloEtag) {
-    throw new CoreError('UNPROCESSABLE', `Unprocessable Entity: manifest ETag ${result.sloEtag} does not match ${wanted}`)
+  const etag = sloEtag(segments)
+  if (wanted !== undefined && wanted !== etag) {
+    throw new CoreError('UNPROCESSABLE', `Unprocessable Entity: manifest ETag ${etag} does not match ${wanted}`)
   }
+  const headers = { ...objectHeaders(r.req.headers), 'content-type': contentTypeFor(r.req.headers, r.path.object as string) }
+  const result = await ctx.store.objects.largeObjects.putManifest(refOf(r), segments, headers)
   r.reply.code(201).headers({ etag: `"${result.sloEtag}"`, 'content-type': 'text/html; charset=UTF-8' }).send('')
 }
 
 function refOf (r: SwiftRequest): ObjectRef {
   return { account: r.path.account, container: r.path.container as string, object: r.path.object as string }
+}
+
+/** A stored segment in the upload form, as `format=raw` shows it. */
+function uploadForm (s: Segment): Record<string, unknown> {
+  return { path: s.name, etag: s.hash, size_bytes: s.bytes, ...(s.range === undefined ? {} : { range: s.range }) }
 }
 
 /** The manifest itself; false when the object is not one (the plain GET then answers). */
@@ -139,7 +170,7 @@ async function getManifest (ctx: SwiftContext, r: SwiftRequest): Promise<boolean
   if (!isManifest(head.headers)) return false
   const segments = await ctx.store.objects.largeObjects.segments(refOf(r))
   const raw = r.params.get('format') === 'raw'
-  const body = JSON.stringify(raw ? segments.map((s) => ({ path: s.name, etag: s.hash, size_bytes: s.bytes })) : segments)
+  const body = JSON.stringify(raw ? segments.map(uploadForm) : segments)
   r.reply.code(200).headers({
     'content-type': 'application/json; charset=utf-8',
     'x-static-large-object': 'True',
@@ -150,17 +181,14 @@ async function getManifest (ctx: SwiftContext, r: SwiftRequest): Promise<boolean
   return true
 }
 
-/** The manifest and every segment, each authorized; false when the object is not a manifest. */
+/** The manifest and every segment (nested ones too), each authorized; false when the object is not a manifest. */
 async function deleteManifest (ctx: SwiftContext, r: SwiftRequest): Promise<boolean> {
   const head = await ctx.store.objects.get(refOf(r), 'HEAD', {}, false, true)
   if (!isManifest(head.headers)) return false
-  const segments = await ctx.store.objects.largeObjects.segments(refOf(r))
   const errors: BulkErrors = []
   let deleted = 0
   let notFound = 0
-  const targets = [...segments.map((s) => ({ path: s.name, ref: segmentRef(r.path.account, s.name) })),
-    { path: `/${r.path.container as string}/${r.path.object as string}`, ref: refOf(r) }]
-  for (const { path, ref } of targets) {
+  for (const { path, ref } of await ctx.store.objects.largeObjects.deletionOrder(refOf(r))) {
     const status = await r.allowed('DELETE', ref.account, ref.container, ref.object)
       ? await ctx.store.objects.delete(ref)
       : (r.identity === undefined ? 401 : 403)
