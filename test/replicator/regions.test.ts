@@ -87,8 +87,8 @@ async function everyRegionHasEverything (nodes: Node[], container: string): Prom
 }
 
 t.test('write affinity in region 1, replication to two remote regions over a slow WAN', async (t) => {
-  const wan = createWan(t, 3, { delay: '40ms', rate: '100mbit' })
-  if (!wan.delayed) t.comment('this kernel has no sch_netem: links are rate-limited (tbf) but not delayed')
+  const wan = await createWan(t, 3, { delayMs: 40, rate: '100mbit' })
+  t.comment(`WAN: 40 ms one way between regions, 100 mbit per region link, delayed by ${wan.emulator === 'netem' ? 'netem' : 'the TUN emulator (no sch_netem in this kernel)'}`)
   const nodes = await buildCluster(t, wan)
 
   const gateway = await writeAndReplicate(wan, nodes, 'gateway', false)
