@@ -8,18 +8,20 @@ import { parseArgs } from 'node:util'
 import { prepareLayout, type LocalLayout } from './layout.js'
 import { Supervisor, type DaemonSpec } from './supervisor.js'
 
-/** Every storage node runs these beside its objectd (src/replicator). */
-const BACKGROUND_DAEMONS = ['replicator', 'updater', 'auditor', 'expirer']
+/** The storage nodes: one objectd each. */
+function storageDaemons (layout: LocalLayout): DaemonSpec[] {
+  return layout.nodes.map((n) => ({ name: `objectd-${n.name}`, args: ['objectd', '--config', n.config] }))
+}
 
-function daemons (layout: LocalLayout): DaemonSpec[] {
+/** What talks to the storage nodes, started once they answer (a first pass then finds them up). */
+function clientDaemons (layout: LocalLayout): DaemonSpec[] {
   return [
-    ...layout.nodes.map((n) => ({ name: `objectd-${n.name}`, args: ['objectd', '--config', n.config] })),
-    ...layout.nodes.flatMap((n) => BACKGROUND_DAEMONS.map((d) => ({ name: `${d}-${n.name}`, args: [d, '--config', n.config] }))),
+    ...layout.nodes.map((n) => ({ name: `background-${n.name}`, args: ['background', '--config', n.config] })),
     { name: 'proxy', args: ['proxy', '--config', layout.proxyConfig] }
   ]
 }
 
-async function waitHealthy (url: string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy (url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     try {
@@ -72,8 +74,9 @@ export async function main (argv: string[]): Promise<void> {
   }
   process.once('SIGINT', () => { void stop() })
   process.once('SIGTERM', () => { void stop() })
-  for (const spec of daemons(layout)) await supervisor.start(spec)
+  for (const spec of storageDaemons(layout)) await supervisor.start(spec)
   for (const node of layout.nodes) await waitHealthy(`http://127.0.0.1:${node.port}/healthcheck`)
+  for (const spec of clientDaemons(layout)) await supervisor.start(spec)
   await waitHealthy(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)
   process.stdout.write(banner(layout))
 }

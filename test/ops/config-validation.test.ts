@@ -31,7 +31,8 @@ const cases = [
   { daemon: 'proxy', file: layout.proxyConfig, section: 'cluster', extra: { hash_path_sufix: 'x' }, message: /cluster\.hash_path_sufix: unknown key/ },
   { daemon: 'objectd', file: layout.nodes[0].config, section: 'objectd', extra: { reclaim_ag: 1 }, message: /objectd\.reclaim_ag: unknown key/ },
   { daemon: 'objectd', file: layout.nodes[0].config, section: 'objectd', extra: { log_level: 'loud' }, message: /objectd\.log_level: must be one of/ },
-  { daemon: 'replicator', file: layout.nodes[0].config, section: 'replicator', extra: { concurency_local: 2 }, message: /replicator\.concurency_local: unknown key/ }
+  { daemon: 'replicator', file: layout.nodes[0].config, section: 'replicator', extra: { concurency_local: 2 }, message: /replicator\.concurency_local: unknown key/ },
+  { daemon: 'background', file: layout.nodes[0].config, section: 'expirer', extra: { bach: 10 }, message: /expirer\.bach: unknown key/ }
 ]
 
 for (const c of cases) {

@@ -6,6 +6,10 @@
  * counted; it never stops the daemon.
  *
  *   ringstore <daemon> --config FILE [--once]
+ *
+ * Several daemons can share one process (`ringstore background`, background.ts): each keeps its
+ * own section, interval, logger, metrics and listener, and they share what a process needs once:
+ * the rings, the hasher and the process metrics (process_*, nodejs_*, on the first daemon's registry).
  */
 import { createServer, type Server } from 'node:http'
 import { parseArgs } from 'node:util'
@@ -13,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ConfigError } from '../../common/config.js'
 import { initHashing } from '../../common/hash.js'
 import { createLogger, type Logger } from '../../common/logger.js'
+import { openRoleRings, type RoleRing } from './local-node.js'
 import { createPassMetrics, type PassMetrics } from './metrics.js'
 import { NodeClient } from './node-client.js'
 import { readNodeConfig, type DaemonName, type NodeConfig } from './config.js'
@@ -31,6 +36,29 @@ export interface DaemonDeps<N extends DaemonName> {
   log: Logger
   metrics: PassMetrics
   client: NodeClient
+  /** Every role's ring, opened once per process and refreshed by whoever passes first. */
+  rings: RoleRing[]
+}
+
+export type BuildWorker<N extends DaemonName> = (deps: DaemonDeps<N>) => Worker | Promise<Worker>
+
+/** A daemon to run: its name (its config section) and how its worker is wired. */
+export interface DaemonSpec {
+  name: DaemonName
+  start: (conf: NodeConfig<DaemonName>, shared: SharedState) => Promise<NodeDaemon>
+}
+
+/** What the daemons of one process share. */
+export interface SharedState {
+  rings: RoleRing[]
+  /** Whether this daemon's registry carries the process metrics (only one per process does). */
+  processMetrics: boolean
+}
+
+/** Names a daemon and its wiring, keeping the section's type between the two. */
+export function daemonSpec<N extends DaemonName> (name: N, build: BuildWorker<N>): DaemonSpec {
+  // runDaemons read `conf` as section `name`, so it has that section's type.
+  return { name, start: async (conf, shared) => await NodeDaemon.start(name, conf as NodeConfig<N>, build, shared) }
 }
 
 async function serveMetrics (metrics: PassMetrics, ip: string, port: number): Promise<Server> {
@@ -54,60 +82,95 @@ async function serveMetrics (metrics: PassMetrics, ip: string, port: number): Pr
   return server
 }
 
-/** Runs a daemon's passes; `build` wires its worker from the shared dependencies. */
-export async function runDaemon<N extends DaemonName> (name: N, argv: string[],
-  build: (deps: DaemonDeps<N>) => Worker | Promise<Worker>): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, once: { type: 'boolean' } } })
-  if (values.config === undefined) throw new ConfigError(`${name} needs --config FILE`)
-  const conf = await readNodeConfig(values.config, name)
-  await initHashing()
-  const log = createLogger(name, conf.daemon.log_level)
-  const metrics = createPassMetrics(name)
-  const client = new NodeClient(conf.daemon.conn_timeout, conf.daemon.node_timeout)
-  const worker = await build({ conf, log, metrics, client })
-  const local = { ip: conf.objectd.bind_ip, port: conf.objectd.bind_port }
+/** One daemon of a node: its config section, logger, metrics and client, and its worker. */
+export class NodeDaemon {
+  private stopping = false
+  private readonly idle = new AbortController()
+  private server: Server | undefined
 
-  const pass = async (extra: Record<string, unknown>): Promise<void> => {
+  private constructor (readonly name: DaemonName, private readonly conf: NodeConfig<DaemonName>, private readonly log: Logger,
+    private readonly metrics: PassMetrics, private readonly client: NodeClient, private readonly worker: Worker) {}
+
+  static async start<N extends DaemonName> (name: N, conf: NodeConfig<N>, build: BuildWorker<N>, shared: SharedState): Promise<NodeDaemon> {
+    const log = createLogger(name, conf.daemon.log_level)
+    const metrics = createPassMetrics(name, shared.processMetrics)
+    const client = new NodeClient(conf.daemon.conn_timeout, conf.daemon.node_timeout)
+    const worker = await build({ conf, log, metrics, client, rings: shared.rings })
+    return new NodeDaemon(name, conf, log, metrics, client, worker)
+  }
+
+  /** One pass, reported to the local objectd's /recon with `extra`. */
+  async pass (extra: Record<string, unknown> = {}): Promise<void> {
     const started = Date.now()
     try {
-      const summary = await worker.runOnce()
+      const summary = await this.worker.runOnce()
       const seconds = (Date.now() - started) / 1000
-      metrics.passes.inc()
-      metrics.passSeconds.set(seconds)
-      log.info({ ...summary, seconds }, 'pass complete')
+      this.metrics.passes.inc()
+      this.metrics.passSeconds.set(seconds)
+      this.log.info({ ...summary, seconds }, 'pass complete')
       const report = { ...summary, ...extra, started: started / 1000, finished: Date.now() / 1000 }
-      await client.send(local, 'PUT', `/recon/${name}`, { 'content-type': 'application/json' }, JSON.stringify(report))
-        .catch((err: unknown) => { log.warn({ err }, 'cannot report the pass to the local objectd') })
+      const local = { ip: this.conf.objectd.bind_ip, port: this.conf.objectd.bind_port }
+      await this.client.send(local, 'PUT', `/recon/${this.name}`, { 'content-type': 'application/json' }, JSON.stringify(report))
+        .catch((err: unknown) => { this.log.warn({ err }, 'cannot report the pass to the local objectd') })
     } catch (err) {
-      metrics.errors.labels('pass').inc()
-      log.error({ err }, 'pass failed')
+      this.metrics.errors.labels('pass').inc()
+      this.log.error({ err }, 'pass failed')
     }
   }
 
+  /** Serves /metrics and runs passes every `interval` seconds until stop(). */
+  async run (): Promise<void> {
+    this.server = await serveMetrics(this.metrics, this.conf.daemon.bind_ip, this.conf.daemon.bind_port)
+    const address = this.server.address()
+    const metricsUrl = typeof address === 'object' && address !== null ? `http://${address.address}:${address.port}/metrics` : ''
+    this.log.info({ metrics: metricsUrl }, `${this.name} running`)
+    // A stop that came while the listener was opening.
+    if (this.stopping) this.server.close()
+    while (!this.stopping) {
+      const started = Date.now()
+      await this.pass({ metrics_url: metricsUrl })
+      const wait = this.conf.daemon.interval * 1000 - (Date.now() - started)
+      if (wait > 0 && !this.stopping) await sleep(wait, undefined, { signal: this.idle.signal }).catch(() => {})
+    }
+    await this.close()
+  }
+
+  stop (): void {
+    this.stopping = true
+    this.idle.abort()
+    this.worker.stop?.()
+    this.server?.close()
+  }
+
+  async close (): Promise<void> {
+    await this.client.close()
+  }
+}
+
+/** Runs the named daemons of one node in this process, from `--config FILE [--once]`. */
+export async function runDaemons (command: string, argv: string[], specs: DaemonSpec[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, once: { type: 'boolean' } } })
+  if (values.config === undefined) throw new ConfigError(`${command} needs --config FILE`)
+  const file = values.config
+  // Every section is checked before any daemon starts, so a bad key stops the process at once.
+  const confs = await Promise.all(specs.map(async (s) => await readNodeConfig(file, s.name) as NodeConfig<DaemonName>))
+  await initHashing()
+  const rings = await openRoleRings(confs[0].cluster)
+  const daemons: NodeDaemon[] = []
+  for (const [i, spec] of specs.entries()) daemons.push(await spec.start(confs[i], { rings, processMetrics: i === 0 }))
+
   if (values.once === true) {
-    await pass({})
-    await client.close()
+    await Promise.all(daemons.map(async (d) => { await d.pass() }))
+    await Promise.all(daemons.map(async (d) => { await d.close() }))
     return
   }
-  const server = await serveMetrics(metrics, conf.daemon.bind_ip, conf.daemon.bind_port)
-  const address = server.address()
-  const metricsUrl = typeof address === 'object' && address !== null ? `http://${address.address}:${address.port}/metrics` : ''
-  log.info({ metrics: metricsUrl }, `${name} running`)
-  let stopping = false
-  const idle = new AbortController()
-  const stop = (): void => {
-    stopping = true
-    idle.abort()
-    worker.stop?.()
-    server.close()
-  }
+  const stop = (): void => { for (const d of daemons) d.stop() }
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
-  while (!stopping) {
-    const started = Date.now()
-    await pass({ metrics_url: metricsUrl })
-    const wait = conf.daemon.interval * 1000 - (Date.now() - started)
-    if (wait > 0 && !stopping) await sleep(wait, undefined, { signal: idle.signal }).catch(() => {})
-  }
-  await client.close()
+  await Promise.all(daemons.map(async (d) => { await d.run() }))
+}
+
+/** Runs one daemon in this process (`ringstore replicator --config FILE`, and the others). */
+export async function runDaemon<N extends DaemonName> (name: N, argv: string[], build: BuildWorker<N>): Promise<void> {
+  await runDaemons(name, argv, [daemonSpec(name, build)])
 }

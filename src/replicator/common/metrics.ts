@@ -4,9 +4,10 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 
-export function createPassMetrics (daemon: string) {
+/** `processMetrics`: whether this registry carries process_* and nodejs_* (once per process). */
+export function createPassMetrics (daemon: string, processMetrics = true) {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry })
+  if (processMetrics) collectDefaultMetrics({ register: registry })
   const registers = [registry]
   return {
     registry,

@@ -1,0 +1,119 @@
+/**
+ * `ringstore local` (what `npm start` runs) as a user runs it: the proxy answers, each storage
+ * node has one objectd and one background process, that process runs the node's replicator,
+ * updater, auditor and expirer (each passes, logs and serves its own metrics), and SIGTERM to
+ * the command stops every process it started.
+ */
+import t from 'tap'
+import { readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { prepareLayout } from '../../src/local/layout.js'
+import { freePort, spawnCli, tempDir } from '../helpers/process.js'
+
+const DAEMONS = ['replicator', 'updater', 'auditor', 'expirer']
+
+const dir = await tempDir(t, 'ringstore-local-')
+const dataDir = join(dir, 'data')
+// The layout made beforehand on free ports, with passes every half second; `local` reuses it as made.
+const fast = { interval: 0.5 }
+const layout = await prepareLayout({
+  dataDir,
+  proxyPort: await freePort(),
+  nodePorts: [await freePort(), await freePort(), await freePort(), await freePort()],
+  partPower: 6,
+  overrides: { replicator: fast, updater: fast, auditor: fast, expirer: fast }
+})
+
+/** The live children of a process, with their command lines, from /proc. */
+async function childrenOf (pid: number): Promise<Array<{ pid: number, args: string[] }>> {
+  const found: Array<{ pid: number, args: string[] }> = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid !== pid) continue
+      const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '')
+      found.push({ pid: Number(entry), args })
+    } catch {} // it exited while we looked
+  }
+  return found
+}
+
+/** The JSON lines of a daemon's log file under data/logs. */
+async function logLines (name: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(join(dataDir, 'logs', `${name}.log`), 'utf8').catch(() => '')
+  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+async function until<T> (what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(200)
+  }
+}
+
+const local = spawnCli(t, ['local', '--data', dataDir])
+// The banner comes once every daemon answers its health check.
+await until('the banner', async () => {
+  if (local.child.exitCode !== null) throw new Error(`ringstore local exited:\n${local.output()}`)
+  return /Ringstore is running/.test(local.output()) ? true : undefined
+}, 180_000)
+const pid = local.child.pid ?? 0
+
+t.test('one objectd and one background process per node, and the proxy', async (t) => {
+  t.match(local.output(), `Ringstore is running: http://127.0.0.1:${layout.proxyPort}`, 'the banner names the endpoint')
+  t.equal((await fetch(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)).status, 200, 'the proxy answers')
+  const children = await childrenOf(pid)
+  const commands = children.map((c) => c.args.slice(2, 4).join(' ')).sort()
+  t.same(commands, [
+    ...layout.nodes.map(() => 'background --config'),
+    ...layout.nodes.map(() => 'objectd --config'),
+    'proxy --config'
+  ].sort(), 'nine processes: no separate replicator, updater, auditor or expirer')
+  for (const node of layout.nodes) {
+    t.equal(children.filter((c) => c.args[2] === 'background' && c.args[4] === node.config).length, 1, `${node.name}: one background process`)
+  }
+})
+
+for (const node of layout.nodes) {
+  t.test(`${node.name}: the background process runs all four daemons`, async (t) => {
+    const lines = await until('a pass of every daemon', async () => {
+      const all = await logLines(`background-${node.name}`)
+      return DAEMONS.every((d) => all.some((l) => l.daemon === d && l.msg === 'pass complete')) ? all : undefined
+    })
+    t.equal(new Set(lines.map((l) => l.pid)).size, 1, 'every line comes from one process')
+    for (const daemon of DAEMONS) {
+      const running = lines.find((l) => l.daemon === daemon && l.msg === `${daemon} running`)
+      t.ok(running, `${daemon} started`)
+      const metrics = await (await fetch(String(running?.metrics))).text()
+      t.match(metrics, new RegExp(`^ringstore_${daemon}_passes_total [1-9]`, 'm'), `${daemon}: its own metrics, passes counted`)
+    }
+    const processMetrics = await Promise.all(DAEMONS.map(async (daemon) => {
+      const running = lines.find((l) => l.daemon === daemon && l.msg === `${daemon} running`)
+      return /^process_resident_memory_bytes /m.test(await (await fetch(String(running?.metrics))).text())
+    }))
+    t.same(processMetrics, [true, false, false, false], 'the process metrics once, on the replicator\'s listener')
+  })
+}
+
+t.test('SIGTERM stops every process the command started', async (t) => {
+  const children = await childrenOf(pid)
+  t.equal(children.length, 9)
+  const exited = new Promise<number | null>((resolve) => { local.child.once('exit', (code) => { resolve(code) }) })
+  local.child.kill('SIGTERM')
+  t.equal(await exited, 0, 'local exits 0')
+  const alive = children.filter((c) => {
+    try {
+      process.kill(c.pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  })
+  t.same(alive.map((c) => c.args.slice(2, 3)), [], 'no child left running')
+})
