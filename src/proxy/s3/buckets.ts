@@ -1,14 +1,16 @@
 /**
  * Service and bucket operations: ListBuckets, CreateBucket (LocationConstraint names a storage
- * policy), HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning, Get/PutBucketAcl.
- * A bucket is a container in the caller's account; its multipart parts live in `<bucket>+segments`.
+ * policy), HeadBucket, DeleteBucket, GetBucketLocation, Get/PutBucketVersioning, Get/PutBucketAcl.
+ * A bucket is a container in the caller's account; its multipart parts live in `<bucket>+segments`,
+ * its older versions in `<bucket>+versions` (versioning.ts).
  */
 import { aclDocument, cannedOfContainer, cannedOfDocument, containerAclHeaders } from './acl.js'
 import { checkNewBucketName } from './address.js'
 import { BucketRegistry } from './bucket-registry.js'
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'
-import { S3Error, noSuchBucket } from './errors.js'
+import { S3Error, malformedXml, noSuchBucket } from './errors.js'
 import { sendEmpty, sendXml } from './respond.js'
+import { VERSIONING_SYSMETA, versioningOf, versionsContainer } from './versioning.js'
 import { parseXml, textOf } from './xml.js'
 
 /** The hidden container that holds a bucket's multipart uploads and parts. */
@@ -91,17 +93,22 @@ export async function headBucket (ctx: S3Context, r: S3Request): Promise<void> {
 export async function deleteBucket (ctx: S3Context, r: S3Request): Promise<void> {
   const bucket = bucketOf(r)
   await requireBucket(ctx, r)
-  // Usage counts are cached between writes; deciding emptiness needs the container servers' own.
-  ctx.store.containers.forget(r.account, segmentsContainer(bucket))
-  const segments = await ctx.store.containers.info(r.account, segmentsContainer(bucket))
-  if (segments.exists && segments.objectCount > 0) {
-    throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty (multipart uploads in progress)', { BucketName: bucket })
+  const hidden = [[segmentsContainer(bucket), 'multipart uploads in progress'], [versionsContainer(bucket), 'object versions kept']]
+  const found: string[] = []
+  for (const [container, what] of hidden) {
+    // Usage counts are cached between writes; deciding emptiness needs the container servers' own.
+    ctx.store.containers.forget(r.account, container)
+    const info = await ctx.store.containers.info(r.account, container)
+    if (info.exists && info.objectCount > 0) {
+      throw new S3Error('BucketNotEmpty', `The bucket you tried to delete is not empty (${what})`, { BucketName: bucket })
+    }
+    if (info.exists) found.push(container)
   }
   const result = await ctx.store.containers.write(r.account, bucket, 'DELETE', {})
   if (result.status === 409) throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: bucket })
   if (result.status === 404) throw noSuchBucket(bucket)
   if (result.status >= 300) throw new S3Error('ServiceUnavailable', `bucket deletion answered ${result.status}`)
-  if (segments.exists) await ctx.store.containers.write(r.account, segmentsContainer(bucket), 'DELETE', {})
+  for (const container of found) await ctx.store.containers.write(r.account, container, 'DELETE', {})
   await new BucketRegistry(ctx.store).release(bucket, r.account)
   sendEmpty(r, 204)
 }
@@ -114,9 +121,34 @@ export async function getBucketLocation (ctx: S3Context, r: S3Request): Promise<
   sendXml(r, 200, 'LocationConstraint', { '#text': value })
 }
 
+/** The state once set; an empty configuration for a bucket whose versioning was never set. */
 export async function getBucketVersioning (ctx: S3Context, r: S3Request): Promise<void> {
-  await requireBucket(ctx, r)
-  sendXml(r, 200, 'VersioningConfiguration', {})
+  const status = versioningOf(await requireBucket(ctx, r))
+  sendXml(r, 200, 'VersioningConfiguration', status === undefined ? {} : { Status: status })
+}
+
+/**
+ * Enabled or Suspended, kept in the bucket's sysmeta; the archive container is made first, with
+ * the bucket's storage policy. MFA Delete is refused: there is no MFA device to check here.
+ */
+export async function putBucketVersioning (ctx: S3Context, r: S3Request): Promise<void> {
+  const info = await requireBucket(ctx, r)
+  const doc = parseXml((await requestDocument(r, 64 * 1024)).trim(), 'VersioningConfiguration')
+  const status = textOf(doc, 'Status')
+  const mfa = textOf(doc, 'MfaDelete')
+  if (mfa === 'Enabled' || header(r, 'x-amz-mfa') !== undefined) {
+    throw new S3Error('NotImplemented', 'MFA Delete is not supported: set MfaDelete to Disabled or leave it out')
+  }
+  if ((mfa !== undefined && mfa !== 'Disabled') || (status !== undefined && status !== 'Enabled' && status !== 'Suspended')) throw malformedXml()
+  if (status !== undefined) {
+    const archive = versionsContainer(bucketOf(r))
+    if (!(await ctx.store.containers.info(r.account, archive)).exists) {
+      await ctx.store.containers.put(r.account, archive, {}, ctx.policies.find((p) => p.index === info.policyIndex)?.name)
+    }
+    const result = await ctx.store.containers.write(r.account, bucketOf(r), 'POST', { [VERSIONING_SYSMETA]: status })
+    if (result.status >= 300) throw new S3Error('ServiceUnavailable', `bucket versioning update answered ${result.status}`)
+  }
+  sendEmpty(r, 200)
 }
 
 export async function getBucketAcl (ctx: S3Context, r: S3Request): Promise<void> {

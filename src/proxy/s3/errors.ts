@@ -42,6 +42,7 @@ const STATUS = {
   NoSuchCORSConfiguration: 404,
   NoSuchKey: 404,
   NoSuchUpload: 404,
+  NoSuchVersion: 404,
   NotImplemented: 501,
   NotModified: 304,
   OperationAborted: 409,
@@ -105,8 +106,8 @@ export function errorBody (err: S3Error, resource: string, requestId: string): s
 
 export const noSuchBucket = (bucket: string): S3Error =>
   new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket })
-export const noSuchKey = (key: string): S3Error =>
-  new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key })
+export const noSuchKey = (key: string, headers: Record<string, string> = {}): S3Error =>
+  new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key }, headers)
 export const accessDenied = (): S3Error => new S3Error('AccessDenied', 'Access Denied')
 export const malformedXml = (): S3Error =>
   new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema')

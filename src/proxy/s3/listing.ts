@@ -1,7 +1,6 @@
 /**
- * Bucket listings: ListObjects (v1), ListObjectsV2 and ListObjectVersions (an unversioned bucket:
- * every key once, VersionId "null"). The container servers render the page as JSON; this module
- * turns it into S3's shape. Rows of large objects report the whole object's size (swift_bytes)
+ * Bucket listings: ListObjects (v1) and ListObjectsV2 (ListObjectVersions is list-versions.ts).
+ * The container servers render the page as JSON; this module turns it into S3's shape. Rows of large objects report the whole object's size (swift_bytes)
  * and S3 ETag (from the listing's override, else from the manifest's metadata).
  */
 import { SLO_S3_ETAG } from './multipart-keys.js'
@@ -14,7 +13,7 @@ import type { XmlObject } from './xml.js'
 
 const MAX_KEYS = 1000
 /** Above every real key under a common prefix: resuming after `a/` skips all of `a/...`. */
-const PAST_PREFIX = '\u{10FFFF}'
+export const PAST_PREFIX = '\u{10FFFF}'
 
 interface Row { name: string, hash: string, bytes: number, content_type: string, last_modified: string }
 type Entry = { row: Row } | { prefix: string }
@@ -73,7 +72,7 @@ export async function listPage (ctx: S3Context, account: string, container: stri
 }
 
 /** Large objects: size from swift_bytes, S3 ETag from the listing override or the manifest's sysmeta. */
-async function withLargeObjectFacts (ctx: S3Context, account: string, container: string, entries: Entry[]): Promise<void> {
+export async function withLargeObjectFacts (ctx: S3Context, account: string, container: string, entries: Entry[]): Promise<void> {
   const large = entries.filter((e): e is { row: Row } => !('prefix' in e) && e.row.content_type.includes('swift_bytes='))
   await Promise.all(large.map(async (e) => {
     const bytes = /;\s*swift_bytes=(\d+)/.exec(e.row.content_type)
@@ -96,7 +95,7 @@ export function encoder (r: S3Request): (s: string) => string {
   return type === 'url' ? (s) => awsUriEncode(s, true) : (s) => s
 }
 
-function owner (r: S3Request): XmlObject {
+export function owner (r: S3Request): XmlObject {
   return { ID: r.account, DisplayName: r.account }
 }
 
@@ -176,30 +175,5 @@ export async function listObjectsV2 (ctx: S3Context, r: S3Request): Promise<void
     IsTruncated: page.truncated,
     Contents: items,
     CommonPrefixes: prefixes
-  })
-}
-
-/** An unversioned bucket's versions: each key once, as its only and latest version "null". */
-export async function listObjectVersions (ctx: S3Context, r: S3Request): Promise<void> {
-  await requireBucket(ctx, r)
-  const { prefix, delimiter, enc } = common(r)
-  const keyMarker = r.query.get('key-marker') ?? ''
-  const maxKeys = maxKeysOf(r)
-  const page = await listPage(ctx, r.account, bucketOf(r), { prefix, delimiter, after: keyMarker, maxKeys })
-  const versions = contents(page, enc, owner(r)).map((c) => ({
-    Key: c.Key, VersionId: 'null', IsLatest: true, LastModified: c.LastModified, ETag: c.ETag, Size: c.Size, Owner: c.Owner, StorageClass: c.StorageClass
-  }))
-  sendXml(r, 200, 'ListVersionsResult', {
-    Name: bucketOf(r),
-    Prefix: enc(prefix),
-    KeyMarker: enc(keyMarker),
-    VersionIdMarker: r.query.get('version-id-marker') ?? '',
-    ...(page.truncated ? { NextKeyMarker: enc(page.last), NextVersionIdMarker: 'null' } : {}),
-    MaxKeys: maxKeys,
-    ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
-    ...(r.query.has('encoding-type') ? { EncodingType: 'url' } : {}),
-    IsTruncated: page.truncated,
-    Version: versions,
-    CommonPrefixes: commonPrefixes(page, enc)
   })
 }

@@ -17,7 +17,7 @@ import {
   MARKER_CONTENT_TYPE, MAX_PARTS, MIN_PART_SIZE, SLO_S3_ETAG, UPLOAD_CONTENT_TYPE, checkPartNumber, checkUploadId,
   markerName, multipartEtag, newUploadId, partName, partNumberOf, partPrefix
 } from './multipart-keys.js'
-import { copySource, copySourceConditions, keepTrailerChecksum, objectRef, storeBody } from './objects.js'
+import { bucketVersions, copySource, copySourceConditions, keepTrailerChecksum, objectRef, storeBody } from './objects.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { listOf, parseXml, textOf } from './xml.js'
 
@@ -177,14 +177,16 @@ export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Pr
   headers['content-type'] = upload.marker[UPLOAD_CONTENT_TYPE] ?? 'application/octet-stream'
   // Swift's form for a listing to show the S3 ETag of a large object.
   headers['x-object-sysmeta-container-update-override-etag'] = `${sloEtag(segments)}; s3_etag=${s3Etag}`
-  await ctx.store.objects.largeObjects.putManifest(objectRef(r), segments, headers)
+  // On a versioned bucket the object it replaces is archived first.
+  const { headers: versionHeaders } = await (await bucketVersions(ctx, r)).write(upload.key, async (marks) =>
+    await ctx.store.objects.largeObjects.putManifest(objectRef(r), segments, { ...headers, ...marks }))
   // Parts uploaded but left out of the object are discarded, as S3 does; then the upload is gone.
   const used = new Set(chosen.map((p) => p.number))
   await deleteAll(ctx, r, all.filter((p) => !used.has(p.number)).map((p) => partName(upload.key, upload.uploadId, p.number)))
   await ctx.store.objects.delete(objectRef(r, container, markerName(upload.key, upload.uploadId)))
   sendXml(r, 200, 'CompleteMultipartUploadResult', {
     Location: `/${bucketOf(r)}/${upload.key}`, Bucket: bucketOf(r), Key: upload.key, ETag: `"${s3Etag}"`
-  })
+  }, versionHeaders)
 }
 
 /** Deletes objects of the segments container, a few at a time. */

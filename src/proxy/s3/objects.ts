@@ -1,24 +1,40 @@
 /**
  * Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject and the object
  * ACL calls. Bodies stream from the client through the checks of upload-body.ts into the core,
- * and from the core back to the client; nothing is buffered whole.
+ * and from the core back to the client; nothing is buffered whole. On a versioned bucket the
+ * writes and deletes go through its versions (versioning.ts), and reads may name a versionId.
  */
+import { httpDate } from '../../common/timestamp.js'
 import { ETAG_IS_AT } from '../core/large-objects.js'
-import type { ObjectRef, PutResult } from '../core/objects.js'
+import type { ObjectRef, ObjectResponse, PutResult } from '../core/objects.js'
 import { CoreError } from '../core/errors.js'
 import { OBJECT_ACL_SYSMETA, aclDocument, checkCanned } from './acl.js'
 import { checkKey } from './address.js'
 import { bucketOf, requireBucket } from './buckets.js'
 import { checksumHeader, checksumSysmeta } from './checksums.js'
 import { header, type S3Context, type S3Request } from './context.js'
-import { S3Error, noSuchKey } from './errors.js'
+import { S3Error, invalidArgument, noSuchBucket, noSuchKey } from './errors.js'
 import { rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
 import { SLO_S3_ETAG } from './multipart-keys.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { uploadBody, type UploadBody } from './upload-body.js'
+import {
+  BucketVersions, NULL_VERSION, VERSION_ID_SYSMETA, checkVersionId, noSuchVersion, versionIdOf, versioningOf, type DeleteOutcome
+} from './versioning.js'
 
 export function objectRef (r: S3Request, container = bucketOf(r), object = r.key as string): ObjectRef {
   return { account: r.account, container, object }
+}
+
+/** The request's bucket's versions; NoSuchBucket when there is no such bucket. */
+export async function bucketVersions (ctx: S3Context, r: S3Request): Promise<BucketVersions> {
+  return new BucketVersions(ctx, r.account, bucketOf(r), versioningOf(await requireBucket(ctx, r)))
+}
+
+/** The request's versionId parameter, checked; undefined when there is none. */
+function versionIdParam (r: S3Request): string | undefined {
+  const v = r.query.get('versionId')
+  return v === null ? undefined : checkVersionId(v)
 }
 
 /**
@@ -60,9 +76,14 @@ export async function putObject (ctx: S3Context, r: S3Request): Promise<void> {
   checkKey(r.key as string)
   const ref = objectRef(r)
   const stored = storedHeaders(r)
-  const { result, body } = await storeBody(ctx, r, ref, stored)
+  const versions = await bucketVersions(ctx, r)
+  const { result: { result, body }, headers } = await versions.write(r.key as string, async (marks) => {
+    Object.assign(stored, marks)
+    const written = await storeBody(ctx, r, ref, stored)
+    return { ...written, timestamp: written.result.timestamp }
+  })
   const checksum = await keepTrailerChecksum(ctx, ref, stored, body)
-  sendEmpty(r, 200, { etag: `"${result.etag}"`, ...checksum })
+  sendEmpty(r, 200, { etag: `"${result.etag}"`, ...checksum, ...headers })
 }
 
 const READ_CONDITIONS = ['range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since']
@@ -74,17 +95,16 @@ export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | '
     if (v !== undefined) conditions[name] = v
   }
   if (r.query.has('partNumber')) throw new S3Error('NotImplemented', 'GetObject by partNumber is not implemented')
-  const res = await ctx.store.objects.get(objectRef(r), method, conditions)
-  if (res.status === 404) {
-    await requireBucket(ctx, r)
-    throw noSuchKey(r.key as string)
-  }
+  const versionId = versionIdParam(r)
+  const { res, versionHeaders } = versionId === undefined
+    ? await readCurrent(ctx, r, method, conditions)
+    : await readVersion(ctx, r, method, conditions, versionId)
   if (res.status === 412) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' })
   if (res.status === 416) {
     throw new S3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: conditions.range ?? '' },
       res.headers['content-range'] !== undefined ? { 'content-range': res.headers['content-range'] } : {})
   }
-  const headers = responseHeaders(r, res.headers)
+  const headers = { ...responseHeaders(r, res.headers), ...versionHeaders }
   if (res.status === 304) {
     r.reply.code(304).headers({ etag: headers.etag ?? '', 'last-modified': headers['last-modified'] ?? '' }).send()
     return
@@ -97,17 +117,62 @@ export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | '
   }
 }
 
-export async function deleteObject (ctx: S3Context, r: S3Request): Promise<void> {
-  await requireBucket(ctx, r)
-  await ctx.store.objects.largeObjects.deleteWithSegments(objectRef(r))
-  sendEmpty(r, 204)
+/** The current version; on a versioned bucket, a missing key whose latest version is a delete marker says so. */
+async function readCurrent (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD', conditions: Record<string, string>): Promise<VersionRead> {
+  const res = await ctx.store.objects.get(objectRef(r), method, conditions)
+  if (res.status !== 404) {
+    const versioned = versioningOf(await ctx.store.containers.info(r.account, bucketOf(r))) !== undefined
+    return { res, versionHeaders: versioned && res.status < 300 ? { 'x-amz-version-id': versionIdOf(res.headers) } : {} }
+  }
+  const marker = await (await bucketVersions(ctx, r)).latestDeleteMarker(r.key as string)
+  throw noSuchKey(r.key as string, marker === undefined ? {} : markerHeaders(marker))
 }
 
-/** `/bucket/key` or `bucket/key` from x-amz-copy-source, percent-decoded; a versionId other than null is refused. */
-export function copySource (r: S3Request): { bucket: string, key: string } {
+interface VersionRead { res: ObjectResponse, versionHeaders: Record<string, string> }
+
+function markerHeaders (versionId: string): Record<string, string> {
+  return { 'x-amz-delete-marker': 'true', 'x-amz-version-id': versionId }
+}
+
+/** One version by id: the current object or an archived one; a delete marker is not readable. */
+async function readVersion (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD', conditions: Record<string, string>,
+  versionId: string): Promise<VersionRead> {
+  const found = await (await bucketVersions(ctx, r)).find(r.key as string, versionId)
+  if (found === undefined) throw noSuchVersion(r.key as string, versionId)
+  if (found.where === 'archive' && found.marker) {
+    throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.',
+      { Method: method, ResourceType: 'DeleteMarker' }, { ...markerHeaders(versionId), allow: 'DELETE', 'last-modified': httpDate(found.stamp) })
+  }
+  const res = await ctx.store.objects.get(found.ref, method, conditions)
+  if (res.status === 404) throw noSuchVersion(r.key as string, versionId)
+  // An archived copy was written when archived: the version's own time is its stamp.
+  const lastModified: Record<string, string> = found.where === 'archive' ? { 'last-modified': httpDate(found.stamp) } : {}
+  return { res: { ...res, headers: { ...res.headers, ...lastModified } }, versionHeaders: { 'x-amz-version-id': versionId } }
+}
+
+/** The reply headers of a deletion. */
+export function deletedHeaders (outcome: DeleteOutcome): Record<string, string> {
+  return {
+    ...(outcome.versionId !== undefined ? { 'x-amz-version-id': outcome.versionId } : {}),
+    ...(outcome.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {})
+  }
+}
+
+export async function deleteObject (ctx: S3Context, r: S3Request): Promise<void> {
+  const versionId = versionIdParam(r)
+  const outcome = await (await bucketVersions(ctx, r)).delete(r.key as string, versionId)
+  sendEmpty(r, 204, deletedHeaders(outcome))
+}
+
+/** `/bucket/key` or `bucket/key` from x-amz-copy-source, percent-decoded, and the version it names. */
+export function copySource (r: S3Request): { bucket: string, key: string, versionId?: string } {
   const raw = header(r, 'x-amz-copy-source') ?? ''
   const [path, query] = raw.split('?', 2)
-  if (query !== undefined && !/^versionId=null$/.test(query)) throw new S3Error('NotImplemented', 'Copying a specific version is not implemented')
+  const versionId = query === undefined ? undefined : /^versionId=([^&]*)$/.exec(query)?.[1]
+  if (query !== undefined && versionId === undefined) {
+    throw invalidArgument('Unsupported copy source parameter.', 'x-amz-copy-source', raw)
+  }
+  if (versionId !== undefined) checkVersionId(versionId, 'x-amz-copy-source')
   let decoded: string
   try {
     decoded = decodeURIComponent(path.startsWith('/') ? path.slice(1) : path)
@@ -118,7 +183,7 @@ export function copySource (r: S3Request): { bucket: string, key: string } {
   if (slash <= 0 || slash === decoded.length - 1) {
     throw new S3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', { ArgumentName: 'x-amz-copy-source', ArgumentValue: raw })
   }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) }
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId }
 }
 
 /** x-amz-copy-source-if-* as the source GET's conditionals. */
@@ -138,22 +203,40 @@ export async function copyObject (ctx: S3Context, r: S3Request, sourceAccount: s
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive })
   }
-  const source: ObjectRef = { account: sourceAccount, container: src.bucket, object: src.key }
+  const source = await copySourceVersion(ctx, sourceAccount, src)
   const dest = objectRef(r)
   const same = source.account === dest.account && source.container === dest.container && source.object === dest.object
   if (same && directive === 'COPY') {
     throw new S3Error('InvalidRequest', 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.')
   }
-  const overrides = directive === 'REPLACE' ? storedHeaders(r) : {}
+  // The copy is a version of its own: the source's version id never comes along.
+  const overrides: Record<string, string> = { ...(directive === 'REPLACE' ? storedHeaders(r) : {}), [VERSION_ID_SYSMETA]: NULL_VERSION }
   const acl = header(r, 'x-amz-acl')
   if (acl !== undefined) overrides[OBJECT_ACL_SYSMETA] = checkCanned(acl)
   try {
-    const result = await ctx.store.objects.copy(source, dest, overrides, directive === 'REPLACE', copySourceConditions(r))
-    sendXml(r, 200, 'CopyObjectResult', { LastModified: new Date(Number(result.timestamp) * 1000).toISOString(), ETag: `"${result.etag}"` })
+    const { result, headers } = await (await bucketVersions(ctx, r)).write(r.key as string, async (marks) =>
+      await ctx.store.objects.copy(source, dest, { ...overrides, ...marks }, directive === 'REPLACE', copySourceConditions(r)))
+    const sourceVersion: Record<string, string> = src.versionId !== undefined ? { 'x-amz-copy-source-version-id': src.versionId } : {}
+    sendXml(r, 200, 'CopyObjectResult', { LastModified: new Date(Number(result.timestamp) * 1000).toISOString(), ETag: `"${result.etag}"` },
+      { ...headers, ...sourceVersion })
   } catch (err) {
     if (err instanceof CoreError && err.code === 'NOT_FOUND') throw noSuchKey(src.key)
     throw err
   }
+}
+
+/** Where a copy reads from: the source key, or the version its versionId names (never a delete marker). */
+async function copySourceVersion (ctx: S3Context, account: string, src: ReturnType<typeof copySource>): Promise<ObjectRef> {
+  const current = { account, container: src.bucket, object: src.key }
+  if (src.versionId === undefined) return current
+  const info = await ctx.store.containers.info(account, src.bucket)
+  if (!info.exists) throw noSuchBucket(src.bucket)
+  const found = await new BucketVersions(ctx, account, src.bucket, versioningOf(info)).find(src.key, src.versionId)
+  if (found === undefined) throw noSuchVersion(src.key, src.versionId)
+  if (found.where === 'archive' && found.marker) {
+    throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.')
+  }
+  return found.ref
 }
 
 export async function getObjectAcl (ctx: S3Context, r: S3Request): Promise<void> {

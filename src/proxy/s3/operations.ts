@@ -4,13 +4,15 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import {
-  createBucket, deleteBucket, getBucketAcl, getBucketLocation, getBucketVersioning, headBucket, listBuckets, putBucketAcl
+  createBucket, deleteBucket, getBucketAcl, getBucketLocation, getBucketVersioning, headBucket, listBuckets, putBucketAcl,
+  putBucketVersioning
 } from './buckets.js'
 import type { S3Context, S3Request } from './context.js'
 import { deleteBucketCors, getBucketCors, putBucketCors } from './cors.js'
 import { deleteObjects } from './delete-objects.js'
 import { S3Error, notImplemented } from './errors.js'
-import { listObjectVersions, listObjectsV1, listObjectsV2 } from './listing.js'
+import { listObjectVersions } from './list-versions.js'
+import { listObjectsV1, listObjectsV2 } from './listing.js'
 import {
   abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart, uploadPartCopy
 } from './multipart.js'
@@ -60,7 +62,7 @@ function bucketOperation (method: string, q: URLSearchParams): Operation {
     case 'PUT':
       if (q.has('acl')) return op('PutBucketAcl', 'bucket-owner', putBucketAcl)
       if (q.has('cors')) return op('PutBucketCors', 'bucket-owner', putBucketCors)
-      if (q.has('versioning')) return notServed(method, 'versioning')
+      if (q.has('versioning')) return op('PutBucketVersioning', 'bucket-owner', putBucketVersioning)
       return op('CreateBucket', 'authenticated', createBucket)
     case 'DELETE':
       if (q.has('cors')) return op('DeleteBucketCors', 'bucket-owner', deleteBucketCors)
