@@ -202,6 +202,21 @@ t.test('at most 10 manifests deep', async (t) => {
   t.equal(head.headers.get('content-length'), String(SEG / 2))
 })
 
+t.test('a missing or changed first segment is a 409', async (t) => {
+  const first = randomBytes(2000)
+  t.equal((await swift.call('PUT', '/segs/first', { body: first })).status, 201)
+  t.equal((await swift.call('PUT', '/segs/second', { body: first })).status, 201)
+  t.equal((await swift.call('PUT', '/big/fragile?multipart-manifest=put', { body: JSON.stringify([{ path: '/segs/first' }, { path: '/segs/second' }]) })).status, 201)
+  t.equal((await swift.call('DELETE', '/segs/first')).status, 204)
+  t.equal((await swift.call('GET', '/big/fragile')).status, 409, 'missing')
+  t.equal((await swift.call('PUT', '/segs/first', { body: randomBytes(2000) })).status, 201)
+  t.equal((await swift.call('GET', '/big/fragile')).status, 409, 'changed')
+  t.equal((await swift.call('PUT', '/segs/first', { body: first })).status, 201)
+  const back = await swift.call('GET', '/big/fragile')
+  t.equal(back.status, 200, 'the same bytes again')
+  t.ok(back.bytes.equals(Buffer.concat([first, first])))
+})
+
 t.test('quotas count segments and manifests', async (t) => {
   t.equal((await swift.call('PUT', '/quota', { headers: { 'x-container-meta-quota-bytes': String(2 * SEG) } })).status, 201)
   t.equal((await swift.call('PUT', '/quota/s0', { body: segments[0] })).status, 201)
