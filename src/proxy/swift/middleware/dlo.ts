@@ -10,7 +10,7 @@
  * manifests, streaming with the core's large-object segment reader.
  * Limits: at most 10,000 segments (one listing page in Swift terms, 10 here); segments that
  * change while being read fail the read (their ETag is checked).
- * Enable: `dlo` in the proxy config's `pipeline` (default), before `versioned_writes`.
+ * Enable: `dlo` in the proxy config's `pipeline` (default), after `versioned_writes`.
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'

@@ -21,7 +21,7 @@
  *
  * Limits: inline `data` segments are refused (400); segment entries do not record the
  * segments' content types and dates. Enable: `slo` in the proxy config's `pipeline` (default),
- * before `versioned_writes`.
+ * after `versioned_writes`, so the manifest writes it makes are archived.
  */
 import { createHash } from 'node:crypto'
 import { isManifest, parseRange, segmentLength, segmentRef, sloEtag, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
