@@ -12,6 +12,10 @@ import { fileURLToPath } from 'node:url'
 export interface DaemonSpec {
   name: string
   args: string[]
+  /** Node's own flags for this daemon (V8 heap sizes), before the script. */
+  nodeFlags?: string[]
+  /** Added to the supervisor's environment. */
+  env?: Record<string, string>
 }
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
@@ -25,7 +29,10 @@ export class Supervisor {
   async start (spec: DaemonSpec): Promise<void> {
     await mkdir(this.logDir, { recursive: true })
     const log = createWriteStream(join(this.logDir, `${spec.name}.log`), { flags: 'a' })
-    const child = spawn(process.execPath, [CLI, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...spec.nodeFlags ?? [], CLI, ...spec.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...spec.env }
+    })
     child.stdout?.pipe(log, { end: false })
     child.stderr?.pipe(log, { end: false })
     this.children.set(spec.name, child)

@@ -27,6 +27,13 @@ export interface ObjectdConfig {
   housekeeping_interval: number
   /** Where /recon's background-daemon summaries persist; default `<devices>/.recon.json`. */
   recon_cache_path: string
+  /**
+   * Bytes of LevelDB block cache and of memtable per device. LevelDB's defaults (8 MiB, 4 MiB)
+   * cost resident memory on every device of every node; recent rows sit in the memtable and
+   * the kernel's page cache keeps the tables' blocks, so smaller ones cost little speed.
+   */
+  leveldb_cache_size: number
+  leveldb_write_buffer_size: number
   log_level: string
 }
 
@@ -43,6 +50,8 @@ const schema: SectionSchema = {
   shutdown_timeout: { type: 'number', default: 60, min: 0 },
   housekeeping_interval: { type: 'number', default: 3600, min: 1 },
   recon_cache_path: { type: 'string', default: '' },
+  leveldb_cache_size: { type: 'number', default: 8 * 1024 * 1024, min: 0 },
+  leveldb_write_buffer_size: { type: 'number', default: 4 * 1024 * 1024, min: 64 * 1024 },
   log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }
 }
 

@@ -15,14 +15,20 @@ import { GroupCommit, type BatchStats, type Db } from './group-commit.js'
 import { InsufficientStorage } from './errors.js'
 import type { Logger } from '../common/logger.js'
 
+/** LevelDB's memory per device (objectd's leveldb_* settings). */
+export interface DbMemory {
+  cacheSize: number
+  writeBufferSize: number
+}
+
 export class Device {
   readonly db: Db
   readonly commit: GroupCommit
   readonly tmpDir: string
   private readonly madeDirs = new Set<string>()
 
-  constructor (readonly name: string, readonly path: string, stats: BatchStats) {
-    this.db = new Level<string, Buffer>(join(path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'buffer' })
+  constructor (readonly name: string, readonly path: string, stats: BatchStats, memory?: DbMemory) {
+    this.db = new Level<string, Buffer>(join(path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'buffer', ...memory })
     this.commit = new GroupCommit(this.db, stats)
     this.tmpDir = join(path, 'tmp')
   }
@@ -55,7 +61,7 @@ export class Device {
 export class DeviceSet {
   private readonly opened = new Map<string, Promise<Device>>()
 
-  constructor (readonly root: string, private readonly stats: BatchStats, private readonly log: Logger) {}
+  constructor (readonly root: string, private readonly stats: BatchStats, private readonly log: Logger, private readonly memory?: DbMemory) {}
 
   /** The open device, or 507 when its directory is missing. */
   async get (name: string): Promise<Device> {
@@ -67,7 +73,7 @@ export class DeviceSet {
     // Re-check after the await: another request may have started opening it meanwhile.
     let opening = this.opened.get(name)
     if (opening === undefined) {
-      const device = new Device(name, path, this.stats)
+      const device = new Device(name, path, this.stats, this.memory)
       opening = device.open().then(() => device)
       this.opened.set(name, opening)
       opening.catch((err: unknown) => {

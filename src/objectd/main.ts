@@ -41,7 +41,7 @@ export async function main (argv: string[]): Promise<void> {
       metrics.batchTxns.observe(txns)
       metrics.batchSeconds.observe(seconds)
     }
-  }, log)
+  }, log, { cacheSize: conf.leveldb_cache_size, writeBufferSize: conf.leveldb_write_buffer_size })
   const ringVersions = new RingVersions(cluster)
   const recon = new Recon(devices, conf.recon_cache_path, ringVersions)
   registerReconMetrics(metrics.registry, recon, ringVersions)
