@@ -90,9 +90,15 @@ export async function main (argv: string[]): Promise<void> {
   }
   process.once('SIGINT', () => { void stop() })
   process.once('SIGTERM', () => { void stop() })
-  for (const spec of storageDaemons(layout)) await supervisor.start(spec)
-  for (const node of layout.nodes) await waitHealthy(`http://127.0.0.1:${node.port}/healthcheck`)
-  for (const spec of clientDaemons(layout)) await supervisor.start(spec)
-  await waitHealthy(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)
+  try {
+    for (const spec of storageDaemons(layout)) await supervisor.start(spec)
+    for (const node of layout.nodes) await waitHealthy(`http://127.0.0.1:${node.port}/healthcheck`)
+    for (const spec of clientDaemons(layout)) await supervisor.start(spec)
+    await waitHealthy(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)
+  } catch (err) {
+    // A cluster that did not come up is not left running behind the error.
+    await supervisor.stopAll()
+    throw err
+  }
   process.stdout.write(banner(layout))
 }

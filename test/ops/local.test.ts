@@ -58,6 +58,16 @@ async function until<T> (what: string, fn: () => Promise<T | undefined>, timeout
 }
 
 const local = spawnCli(t, ['local', '--data', dataDir])
+// spawnCli SIGKILLs `local` at teardown if it still runs, which leaves its children: stop them by their configs.
+t.teardown(async () => {
+  for (const entry of await readdir('/proc')) {
+    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')
+    if (!/^\d+$/.test(entry) || !argv.includes(`${dataDir}/etc/`)) continue
+    try {
+      process.kill(Number(entry), 'SIGKILL')
+    } catch {} // it exited meanwhile
+  }
+})
 // The banner comes once every daemon answers its health check.
 await until('the banner', async () => {
   if (local.child.exitCode !== null) throw new Error(`ringstore local exited:\n${local.output()}`)
