@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { hashPath, initHashing } from '../../src/common/hash.js'
 import { loadRingFile, openRing } from '../../src/ring/index.js'
+import { StaticRing } from '../../src/ring/ring.js'
 import { encodeRingFile } from '../../src/ring/ring-file.js'
 import { tempDir } from '../helpers/process.js'
 import { assignmentOf, builderOf, tierOf } from './fixtures.js'
@@ -70,6 +71,22 @@ t.test('handoffs keep replicas apart: new regions first, then zones, then nodes'
     const zonesSoFar = new Set([...primaries, ...handoffs.slice(0, 2)].map((d) => tierOf(d, 'zone')))
     for (const d of handoffs.slice(2, 6)) t.notOk(zonesSoFar.has(tierOf(d, 'zone')), 'then unused zones')
     t.same([...again.getMoreNodes(part)].map((d) => d.id), handoffs.map((d) => d.id), 'the same order in every load')
+  }
+})
+
+t.test('rings of 65536 devices and more find every replica\'s device (16- and 32-bit device indexes)', async (t) => {
+  for (const count of [65536, 65537, 70000]) {
+    // Ids with gaps, so that index and id differ; the tables use the highest ids.
+    const devices = Array.from({ length: count }, (_, i) => ({
+      id: i * 2 + 1, region: 1, zone: 1, ip: '10.0.0.1', port: 6200, replicationIp: '10.0.0.1', replicationPort: 6200, device: `d${i}`, weight: 1, meta: ''
+    }))
+    const replicaTables = Array.from({ length: 3 }, (_, r) => Uint32Array.from({ length: 16 }, (_, part) => devices[count - 1 - part * 3 - r].id))
+    const ring = new StaticRing({ partPower: 4, replicaCount: 3, version: 'v', devices, replicaTables }, secrets)
+    for (let part = 0; part < 16; part++) {
+      const ids = ring.getPartNodes(part).map((d) => d.id)
+      if (ids.join() !== replicaTables.map((table) => table[part]).join()) t.fail(`${count} devices, partition ${part}: ${ids.join()}`)
+    }
+    t.equal(ring.getPartNodes(0)[0].id, (count - 1) * 2 + 1, `${count} devices: the last device is reached`)
   }
 })
 
