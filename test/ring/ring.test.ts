@@ -90,7 +90,7 @@ t.test('rings of 65536 devices and more find every replica\'s device (16- and 32
   }
 })
 
-t.test('a part power 18 ring of 1000 devices loads in well under a second', async (t) => {
+t.test('a part power 18 ring of 1000 devices loads (its time is bench/ring.ts\'s figure, printed here)', async (t) => {
   // The file is made directly (random assignment): this measures loading, not rebalancing.
   const dir = await tempDir(t)
   const file = join(dir, 'big.ring.gz')
@@ -99,15 +99,12 @@ t.test('a part power 18 ring of 1000 devices loads in well under a second', asyn
   }))
   const replicaTables = Array.from({ length: 3 }, (_, r) => Uint32Array.from({ length: 2 ** 18 }, (_, part) => (part * 7 + r * 333) % 1000))
   await writeFile(file, await encodeRingFile({ partPower: 18, replicaCount: 3, version: 'big', devices, replicaTables }))
-  // Best of three, so a busy machine does not fail the test by itself.
-  let best = Infinity
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now()
-    const ring = await loadRingFile(file, secrets)
-    best = Math.min(best, performance.now() - start)
-    t.equal(ring.devices.length, 1000)
-  }
-  t.ok(best < 1000, `loaded in ${best.toFixed(0)} ms`)
+  const start = performance.now()
+  const ring = await loadRingFile(file, secrets)
+  t.comment(`loaded in ${(performance.now() - start).toFixed(0)} ms`)
+  t.equal(ring.devices.length, 1000)
+  t.equal(ring.partCount, 2 ** 18)
+  t.same(ring.getPartNodes(12345).map((d) => d.id), [0, 1, 2].map((r) => (12345 * 7 + r * 333) % 1000), 'the tables come back as written')
 })
 
 t.test('openRing follows a rewritten ring file', async (t) => {
