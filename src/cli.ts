@@ -17,7 +17,7 @@ const commands: Record<string, { summary: string, load: () => Promise<{ main: Ma
   updater: { summary: 'updater: delivers async pending listing updates', load: async () => await import('./replicator/updater/main.js') },
   auditor: { summary: 'auditor: checks object bytes against their ETag, quarantines corrupt ones', load: async () => await import('./replicator/auditor/main.js') },
   expirer: { summary: 'expirer: deletes objects whose X-Delete-At has passed', load: async () => await import('./replicator/expirer/main.js') },
-  background: { summary: 'replicator, updater, auditor and expirer of a node in one process (what npm start runs)', load: async () => await import('./replicator/background.js') },
+  background: { summary: 'replicator, updater, auditor and expirer of one or more nodes in one process (--config per node; what npm start runs)', load: async () => await import('./replicator/background.js') },
   'replication-report': { summary: 'report: partitions in sync, missing or misplaced, lag per region', load: async () => await import('./replicator/report.js') },
 }
 

@@ -29,10 +29,14 @@ function storageDaemons (layout: LocalLayout): DaemonSpec[] {
   return layout.nodes.map((n) => ({ name: `objectd-${n.name}`, args: ['objectd', '--config', n.config], nodeFlags: MEMORY.objectd, env: MEMORY.env }))
 }
 
-/** What talks to the storage nodes, started once they answer (a first pass then finds them up). */
+/**
+ * What talks to the storage nodes, started once they answer (a first pass then finds them up):
+ * one background process for every node's daemons (a Node process costs about 80 MB), and the proxy.
+ */
 function clientDaemons (layout: LocalLayout): DaemonSpec[] {
+  const configs = layout.nodes.flatMap((n) => ['--config', n.config])
   return [
-    ...layout.nodes.map((n) => ({ name: `background-${n.name}`, args: ['background', '--config', n.config], nodeFlags: MEMORY.background, env: MEMORY.env })),
+    { name: 'background', args: ['background', ...configs], nodeFlags: MEMORY.background, env: MEMORY.env },
     { name: 'proxy', args: ['proxy', '--config', layout.proxyConfig], nodeFlags: MEMORY.proxy, env: MEMORY.env }
   ]
 }

@@ -1,6 +1,6 @@
 /**
  * Every daemon validates its config at start: a bad or unknown key stops it with a message that
- * names the key, and exit code 2, before it binds a port.
+ * names the key (and, for the background daemons, the file), and exit code 2, before it binds a port.
  */
 import t from 'tap'
 import { execFile } from 'node:child_process'
@@ -12,16 +12,25 @@ import { cliPath, freePort, tempDir } from '../helpers/process.js'
 const dir = await tempDir(t)
 const layout = await prepareLayout({ dataDir: join(dir, 'data'), proxyPort: await freePort(), partPower: 4 })
 
-async function startWith (daemon: string, file: string, section: string, extra: Record<string, unknown>): Promise<{ code: number, stderr: string }> {
+/** A copy of `file` with `extra` merged into `section`. */
+async function badCopy (daemon: string, file: string, section: string, extra: Record<string, unknown>): Promise<string> {
   const conf = JSON.parse(await readFile(file, 'utf8')) as Record<string, Record<string, unknown>>
   conf[section] = { ...conf[section], ...extra }
   const bad = join(dir, `${daemon}-${Object.keys(extra).join('-')}.json`)
   await writeFile(bad, JSON.stringify(conf))
+  return bad
+}
+
+async function run (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   return await new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, daemon, '--config', bad], { timeout: 20000 }, (err, _stdout, stderr) => {
-      resolve({ code: err === null ? 0 : Number((err as { code?: number }).code), stderr })
+    execFile(process.execPath, [cliPath, ...args], { timeout: 20000 }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : Number((err as { code?: number }).code), stdout, stderr })
     })
   })
+}
+
+async function startWith (daemon: string, file: string, section: string, extra: Record<string, unknown>): Promise<{ code: number, stdout: string, stderr: string }> {
+  return await run([daemon, '--config', await badCopy(daemon, file, section, extra)])
 }
 
 const cases = [
@@ -42,3 +51,12 @@ for (const c of cases) {
     t.match(stderr, c.message, 'the message names the key')
   })
 }
+
+t.test('background with two nodes: a bad key in the second config', async (t) => {
+  const bad = await badCopy('background-second', layout.nodes[1].config, 'auditor', { bytes_per_secnd: 1 })
+  const { code, stdout, stderr } = await run(['background', '--config', layout.nodes[0].config, '--config', bad])
+  t.equal(code, 2, 'exit code 2: configuration error')
+  t.match(stderr, bad, 'the message names the file')
+  t.match(stderr, /auditor\.bytes_per_secnd: unknown key/, 'and the key')
+  t.equal(stdout, '', 'no daemon of the first node started (none logged)')
+})

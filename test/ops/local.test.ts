@@ -1,8 +1,8 @@
 /**
  * `ringstore local` (what `npm start` runs) as a user runs it: the proxy answers, each storage
- * node has one objectd and one background process, that process runs the node's replicator,
- * updater, auditor and expirer (each passes, logs and serves its own metrics), and SIGTERM to
- * the command stops every process it started.
+ * node has one objectd, one background process runs every node's replicator, updater, auditor
+ * and expirer (each passes, logs with its node and serves its own metrics), and SIGTERM to the
+ * command stops every process it started.
  */
 import t from 'tap'
 import { readFile, readdir } from 'node:fs/promises'
@@ -75,45 +75,50 @@ await until('the banner', async () => {
 }, 180_000)
 const pid = local.child.pid ?? 0
 
-t.test('one objectd and one background process per node, and the proxy', async (t) => {
+/** A node's daemons log with `node`, its objectd's address. */
+const nodeLabel = (port: number): string => `127.0.0.1:${port}`
+
+t.test('one objectd per node, one background process for all of them, and the proxy', async (t) => {
   t.match(local.output(), `Ringstore is running: http://127.0.0.1:${layout.proxyPort}`, 'the banner names the endpoint')
   t.equal((await fetch(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)).status, 200, 'the proxy answers')
   const children = await childrenOf(pid)
   const commands = children.map((c) => c.args.slice(0, 2).join(' ')).sort()
   t.same(commands, [
-    ...layout.nodes.map(() => 'background --config'),
+    'background --config',
     ...layout.nodes.map(() => 'objectd --config'),
     'proxy --config'
-  ].sort(), 'nine processes: no separate replicator, updater, auditor or expirer')
-  for (const node of layout.nodes) {
-    t.equal(children.filter((c) => c.args[0] === 'background' && c.args[2] === node.config).length, 1, `${node.name}: one background process`)
-  }
+  ].sort(), 'six processes: no separate replicator, updater, auditor or expirer, no background process per node')
+  const background = children.find((c) => c.args[0] === 'background')
+  t.same(background?.args.filter((a) => a !== '--config'), ['background', ...layout.nodes.map((n) => n.config)], 'the background process is given every node\'s config')
 })
 
-for (const node of layout.nodes) {
-  t.test(`${node.name}: the background process runs all four daemons`, async (t) => {
-    const lines = await until('a pass of every daemon', async () => {
-      const all = await logLines(`background-${node.name}`)
-      return DAEMONS.every((d) => all.some((l) => l.daemon === d && l.msg === 'pass complete')) ? all : undefined
-    })
-    t.equal(new Set(lines.map((l) => l.pid)).size, 1, 'every line comes from one process')
+t.test('the background process runs all four daemons of every node', async (t) => {
+  const passed = (all: Array<Record<string, unknown>>, node: string, daemon: string): boolean =>
+    all.some((l) => l.node === node && l.daemon === daemon && l.msg === 'pass complete')
+  const lines = await until('a pass of every daemon of every node', async () => {
+    const all = await logLines('background')
+    return layout.nodes.every((n) => DAEMONS.every((d) => passed(all, nodeLabel(n.port), d))) ? all : undefined
+  }, 60_000)
+  t.equal(new Set(lines.map((l) => l.pid)).size, 1, 'every line comes from one process')
+  const hasProcessMetrics: boolean[] = []
+  const urls = new Set<string>()
+  for (const node of layout.nodes) {
     for (const daemon of DAEMONS) {
-      const running = lines.find((l) => l.daemon === daemon && l.msg === `${daemon} running`)
-      t.ok(running, `${daemon} started`)
+      const running = lines.find((l) => l.node === nodeLabel(node.port) && l.daemon === daemon && l.msg === `${daemon} running`)
+      t.ok(running, `${node.name} ${daemon} started`)
+      urls.add(String(running?.metrics))
       const metrics = await (await fetch(String(running?.metrics))).text()
-      t.match(metrics, new RegExp(`^ringstore_${daemon}_passes_total [1-9]`, 'm'), `${daemon}: its own metrics, passes counted`)
+      t.match(metrics, new RegExp(`^ringstore_${daemon}_passes_total [1-9]`, 'm'), `${node.name} ${daemon}: its own metrics, passes counted`)
+      hasProcessMetrics.push(/^process_resident_memory_bytes /m.test(metrics))
     }
-    const processMetrics = await Promise.all(DAEMONS.map(async (daemon) => {
-      const running = lines.find((l) => l.daemon === daemon && l.msg === `${daemon} running`)
-      return /^process_resident_memory_bytes /m.test(await (await fetch(String(running?.metrics))).text())
-    }))
-    t.same(processMetrics, [true, false, false, false], 'the process metrics once, on the replicator\'s listener')
-  })
-}
+  }
+  t.equal(urls.size, layout.nodes.length * DAEMONS.length, 'a /metrics listener per daemon per node')
+  t.same(hasProcessMetrics, hasProcessMetrics.map((_m, i) => i === 0), 'the process metrics once, on the first node\'s replicator\'s listener')
+})
 
 t.test('SIGTERM stops every process the command started', async (t) => {
   const children = await childrenOf(pid)
-  t.equal(children.length, 9)
+  t.equal(children.length, 6)
   const exited = new Promise<number | null>((resolve) => { local.child.once('exit', (code) => { resolve(code) }) })
   local.child.kill('SIGTERM')
   t.equal(await exited, 0, 'local exits 0')

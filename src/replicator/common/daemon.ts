@@ -5,16 +5,19 @@
  * /metrics and /healthcheck are served while the daemon runs. A pass that throws is logged and
  * counted; it never stops the daemon.
  *
- *   ringstore <daemon> --config FILE [--once]
+ *   ringstore <daemon> --config FILE [--config FILE ...] [--once]
  *
- * Several daemons can share one process (`ringstore background`, background.ts): each keeps its
- * own section, interval, logger, metrics and listener, and they share what a process needs once:
- * the rings, the hasher and the process metrics (process_*, nodejs_*, on the first daemon's registry).
+ * Several daemons can share one process (`ringstore background`, background.ts), and so can the
+ * daemons of several nodes (one --config per node; `ringstore local` runs its four nodes so):
+ * each daemon keeps its own section, interval, logger (its lines carry `daemon` and `node`, the
+ * node's objectd address), metrics and listener, and they share what a process needs once: the
+ * rings (one copy per cluster), the hasher and the process metrics (process_*, nodejs_*, on the
+ * first daemon's registry).
  */
 import { createServer, type Server } from 'node:http'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ConfigError } from '../../common/config.js'
+import { ConfigError, type ClusterConfig } from '../../common/config.js'
 import { initHashing } from '../../common/hash.js'
 import { createLogger, type Logger } from '../../common/logger.js'
 import { openRoleRings, type RoleRing } from './local-node.js'
@@ -92,7 +95,8 @@ export class NodeDaemon {
     private readonly metrics: PassMetrics, private readonly client: NodeClient, private readonly worker: Worker) {}
 
   static async start<N extends DaemonName> (name: N, conf: NodeConfig<N>, build: BuildWorker<N>, shared: SharedState): Promise<NodeDaemon> {
-    const log = createLogger(name, conf.daemon.log_level)
+    // One process may run several nodes' daemons into one log: each line names its node.
+    const log = createLogger(name, conf.daemon.log_level).child({ node: `${conf.objectd.bind_ip}:${conf.objectd.bind_port}` })
     const metrics = createPassMetrics(name, shared.processMetrics)
     const client = new NodeClient(conf.daemon.conn_timeout, conf.daemon.node_timeout)
     const worker = await build({ conf, log, metrics, client, rings: shared.rings })
@@ -147,17 +151,48 @@ export class NodeDaemon {
   }
 }
 
-/** Runs the named daemons of one node in this process, from `--config FILE [--once]`. */
+/**
+ * Reads every section the daemons need from one node's config file. A section's error names
+ * the key; this adds the file, which tells which node is wrong when several are given.
+ */
+async function readNodeConfigs (file: string, specs: DaemonSpec[]): Promise<Array<NodeConfig<DaemonName>>> {
+  try {
+    return await Promise.all(specs.map(async (s) => await readNodeConfig(file, s.name) as NodeConfig<DaemonName>))
+  } catch (err) {
+    if (!(err instanceof ConfigError) || err.message.includes(file)) throw err
+    throw new ConfigError(`${file}: ${err.message}`)
+  }
+}
+
+/**
+ * Opens each cluster's rings once, for every node that names it. The whole cluster section is
+ * the key, not only ring_dir: the hash secrets and the policies decide what the rings answer.
+ */
+function sharedRings (): (cluster: ClusterConfig) => Promise<RoleRing[]> {
+  const opened = new Map<string, Promise<RoleRing[]>>()
+  return async (cluster) => {
+    const key = JSON.stringify(cluster)
+    const rings = opened.get(key) ?? openRoleRings(cluster)
+    opened.set(key, rings)
+    return await rings
+  }
+}
+
+/** Runs the named daemons of each given node in this process, from `--config FILE [--config FILE ...] [--once]`. */
 export async function runDaemons (command: string, argv: string[], specs: DaemonSpec[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, once: { type: 'boolean' } } })
-  if (values.config === undefined) throw new ConfigError(`${command} needs --config FILE`)
-  const file = values.config
-  // Every section is checked before any daemon starts, so a bad key stops the process at once.
-  const confs = await Promise.all(specs.map(async (s) => await readNodeConfig(file, s.name) as NodeConfig<DaemonName>))
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c', multiple: true }, once: { type: 'boolean' } } })
+  const files = values.config ?? []
+  if (files.length === 0) throw new ConfigError(`${command} needs --config FILE (one per node)`)
+  if (new Set(files).size !== files.length) throw new ConfigError(`${command}: a --config file is given twice`)
+  // Every section of every file is checked before any daemon starts, so a bad key stops the process at once.
+  const nodes = await Promise.all(files.map(async (file) => await readNodeConfigs(file, specs)))
   await initHashing()
-  const rings = await openRoleRings(confs[0].cluster)
+  const ringsOf = sharedRings()
   const daemons: NodeDaemon[] = []
-  for (const [i, spec] of specs.entries()) daemons.push(await spec.start(confs[i], { rings, processMetrics: i === 0 }))
+  for (const confs of nodes) {
+    const rings = await ringsOf(confs[0].cluster)
+    for (const [i, spec] of specs.entries()) daemons.push(await spec.start(confs[i], { rings, processMetrics: daemons.length === 0 }))
+  }
 
   if (values.once === true) {
     await Promise.all(daemons.map(async (d) => { await d.pass() }))
