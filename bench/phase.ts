@@ -49,7 +49,10 @@ export async function runPhase (phase: string, size: number, count: number, conc
     for (let i = next++; i < count; i = next++) {
       const t0 = performance.now()
       try {
-        bytes += await op(i)
+        // Read `bytes` only after the await: `bytes += await op(i)` reads it before, and the
+        // workers running meanwhile lose their counts.
+        const moved = await op(i)
+        bytes += moved
       } catch (err) {
         errors++
         firstError ??= (err as Error).message
