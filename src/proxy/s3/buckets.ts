@@ -18,8 +18,13 @@ export function segmentsContainer (bucket: string): string {
   return `${bucket}+segments`
 }
 
+/** A listing's time with at least milliseconds (objectd writes `2026-11-21T14:38:35.123450`). */
+const LISTING_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\d*Z?$/
+
 /** ISO-8601 with milliseconds and Z, from a listing's `last_modified` (UTC without zone). */
 export function isoTime (listingTime: string): string {
+  // Cut, not parsed: a listing page has a thousand of them, and Date.parse truncates to the millisecond too.
+  if (LISTING_TIME.test(listingTime)) return listingTime.slice(0, 23) + 'Z'
   const ms = Date.parse(listingTime.endsWith('Z') ? listingTime : listingTime + 'Z')
   return new Date(Number.isFinite(ms) ? ms : 0).toISOString()
 }

@@ -92,8 +92,13 @@ export function fromCoreError (err: CoreError): S3Error {
   return new S3Error(code, code === 'ServiceUnavailable' ? 'Please reduce your request rate.' : err.message)
 }
 
+const XML_SPECIAL = /[&<>"']/
+const XML_SPECIALS = /[&<>"']/g
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+
+/** Most keys and values need no escaping: they are returned as they are, without a copy. */
 export function escapeXml (s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c)
+  return XML_SPECIAL.test(s) ? s.replace(XML_SPECIALS, (c) => XML_ENTITIES[c]) : s
 }
 
 /** The error document; `resource` is the request's path. */
