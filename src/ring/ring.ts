@@ -3,12 +3,12 @@
  * a new ring file gives a new instance (see open-ring.ts for following a file).
  *
  * Lookups are the hot path of every request, so the replica tables are flattened into one
- * partition-major array of device indexes, and the partition is cut from the hash with a single
- * BigInt shift. The indexes are 16-bit while the ring has at most 65536 devices: half the memory
+ * partition-major array of device indexes, and the partition is cut from the top 32 bits of the
+ * hash with an integer shift (part power is 1..32). The indexes are 16-bit while the ring has at most 65536 devices: half the memory
  * (1.5 MB for part power 18 and 3 replicas), so a random partition's entry is more often in the
  * CPU's cache (getPartNodes on random partitions ran 1.6 times as fast).
  */
-import { hashPath, initHashing, type HashSecrets } from '../common/hash.js'
+import { hashPathTop32, initHashing, type HashSecrets } from '../common/hash.js'
 import { HandoffOrder } from './handoffs.js'
 import { readRingFile, type RingData } from './ring-file.js'
 import type { Device, NodeLookup, Ring } from './types.js'
@@ -19,10 +19,13 @@ export class StaticRing implements Ring {
   readonly partCount: number
   readonly devices: readonly Device[]
   readonly version: string
-  private readonly shift: bigint
+  /** Drops the hash's top 32 bits down to partPower bits. */
+  private readonly shift: number
   /** Replica r of partition p lives on devices[slots[p * replicaCount + r]]. */
   private readonly slots: Uint16Array | Int32Array
   private readonly handoffOrder: HandoffOrder
+  /** 0..replicaCount-1: mapping over it builds a packed array, which V8 makes faster than filling `new Array(n)`. */
+  private readonly replicaOffsets: number[]
 
   constructor (data: RingData, private readonly secrets: HashSecrets) {
     this.partPower = data.partPower
@@ -30,13 +33,14 @@ export class StaticRing implements Ring {
     this.partCount = 2 ** data.partPower
     this.version = data.version
     this.devices = data.devices.map((d) => Object.freeze({ ...d }))
-    this.shift = BigInt(64 - data.partPower)
+    this.shift = 32 - data.partPower
     this.slots = flattenTables(data, this.devices)
     this.handoffOrder = new HandoffOrder(this.devices)
+    this.replicaOffsets = Array.from({ length: this.replicaCount }, (_, r) => r)
   }
 
   getPart (account: string, container?: string, object?: string): number {
-    return Number(hashPath(this.secrets, account, container, object) >> this.shift)
+    return hashPathTop32(this.secrets, account, container, object) >>> this.shift
   }
 
   getNodes (account: string, container?: string, object?: string): NodeLookup {
@@ -56,11 +60,9 @@ export class StaticRing implements Ring {
   }
 
   private primaries (part: number): Device[] {
-    const replicas = this.replicaCount
-    const nodes = new Array<Device>(replicas)
-    const base = part * replicas
-    for (let r = 0; r < replicas; r++) nodes[r] = this.devices[this.slots[base + r]]
-    return nodes
+    const { devices, slots } = this
+    const base = part * this.replicaCount
+    return this.replicaOffsets.map((r) => devices[slots[base + r]])
   }
 }
 
