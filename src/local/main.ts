@@ -31,14 +31,14 @@ function storageDaemons (layout: LocalLayout): DaemonSpec[] {
 
 /**
  * What talks to the storage nodes, started once they answer (a first pass then finds them up):
- * one background process for every node's daemons (a Node process costs about 80 MB), and the proxy.
+ * one background process for every node's daemons (a Node process costs about 80 MB), unless
+ * left out, and the proxy.
  */
-function clientDaemons (layout: LocalLayout): DaemonSpec[] {
+function clientDaemons (layout: LocalLayout, background: boolean): DaemonSpec[] {
   const configs = layout.nodes.flatMap((n) => ['--config', n.config])
-  return [
-    { name: 'background', args: ['background', ...configs], nodeFlags: MEMORY.background, env: MEMORY.env },
-    { name: 'proxy', args: ['proxy', '--config', layout.proxyConfig], nodeFlags: MEMORY.proxy, env: MEMORY.env }
-  ]
+  const proxy = { name: 'proxy', args: ['proxy', '--config', layout.proxyConfig], nodeFlags: MEMORY.proxy, env: MEMORY.env }
+  if (!background) return [proxy]
+  return [{ name: 'background', args: ['background', ...configs], nodeFlags: MEMORY.background, env: MEMORY.env }, proxy]
 }
 
 async function waitHealthy (url: string, timeoutMs = 60_000): Promise<void> {
@@ -80,7 +80,12 @@ Ctrl-C stops every process.
 export async function main (argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', short: 'p' }, data: { type: 'string', short: 'd' } }
+    options: {
+      port: { type: 'string', short: 'p' },
+      data: { type: 'string', short: 'd' },
+      // The request path alone, as Swift's all-in-one runs for benchmarks (SAIO_DAEMONS=none).
+      'no-background': { type: 'boolean', default: false }
+    }
   })
   const port = Number(values.port ?? process.env.RINGSTORE_PORT ?? 8080)
   if (!Number.isInteger(port) || port < 1 || port > 65530) throw new Error(`--port: expected a port number, got ${values.port}`)
@@ -97,7 +102,7 @@ export async function main (argv: string[]): Promise<void> {
   try {
     for (const spec of storageDaemons(layout)) await supervisor.start(spec)
     for (const node of layout.nodes) await waitHealthy(`http://127.0.0.1:${node.port}/healthcheck`)
-    for (const spec of clientDaemons(layout)) await supervisor.start(spec)
+    for (const spec of clientDaemons(layout, !values['no-background'])) await supervisor.start(spec)
     await waitHealthy(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)
   } catch (err) {
     // A cluster that did not come up is not left running behind the error.
@@ -105,4 +110,5 @@ export async function main (argv: string[]): Promise<void> {
     throw err
   }
   process.stdout.write(banner(layout))
+  if (values['no-background']) process.stdout.write('No background daemons (--no-background): nothing replicates, audits, updates or expires.\n')
 }

@@ -2,7 +2,7 @@
  * `ringstore local` (what `npm start` runs) as a user runs it: the proxy answers, each storage
  * node has one objectd, one background process runs every node's replicator, updater, auditor
  * and expirer (each passes, logs with its node and serves its own metrics), and SIGTERM to the
- * command stops every process it started.
+ * command stops every process it started. With --no-background only the request path runs.
  */
 import t from 'tap'
 import { readFile, readdir } from 'node:fs/promises'
@@ -131,4 +131,19 @@ t.test('SIGTERM stops every process the command started', async (t) => {
     }
   })
   t.same(alive.map((c) => c.args[0]), [], 'no child left running')
+})
+
+t.test('--no-background starts the request path alone, on the same data', async (t) => {
+  const bare = spawnCli(t, ['local', '--data', dataDir, '--no-background'])
+  await until('the banner', async () => {
+    if (bare.child.exitCode !== null) throw new Error(`ringstore local exited:\n${bare.output()}`)
+    return /Ringstore is running/.test(bare.output()) ? true : undefined
+  }, 180_000)
+  t.match(bare.output(), /No background daemons/, 'the banner says so')
+  const children = await childrenOf(bare.child.pid ?? 0)
+  t.same(children.map((c) => c.args[0]).sort(), [...layout.nodes.map(() => 'objectd'), 'proxy'].sort(), 'four objectd and the proxy')
+  t.equal((await fetch(`http://127.0.0.1:${layout.proxyPort}/healthcheck`)).status, 200, 'the proxy answers')
+  const exited = new Promise<number | null>((resolve) => { bare.child.once('exit', (code) => { resolve(code) }) })
+  bare.child.kill('SIGTERM')
+  t.equal(await exited, 0, 'and it stops on SIGTERM')
 })

@@ -184,3 +184,17 @@ t.test('before any auditor pass, a GET never serves a corrupt replica', async (t
     t.equal(unchanged.statusCode, 304, 'If-None-Match')
   })
 })
+
+t.test('the auditor checks at most files_per_second objects per second on a node', async (t) => {
+  // Small objects are read through objectd, a request each: a pass over many of them is held to
+  // the node's rate (one second's worth passes at once), not only to bytes_per_second.
+  const cluster = await startStorageNodes(t, 6, { auditor: { files_per_second: 4 } })
+  const ring = await clusterRing(cluster.configs[0], 'object')
+  const writer = directWriter(ring, await clusterRing(cluster.configs[0], 'container'), () => false)
+  await writer.createContainer('small')
+  for (let i = 0; i < 24; i++) await writer.write('small', `o${i}`, Buffer.from(`object ${i}`))
+  const pass = await runPass('auditor', cluster.configs[0])
+  const objects = pass.objects as number
+  t.ok(objects >= 12, `node 1 holds ${objects} of the 72 replicas`)
+  t.ok((pass.seconds as number) >= (objects - 4) / 4 - 0.1, `${objects} objects took ${pass.seconds as number} s at 4 per second`)
+})

@@ -1,6 +1,7 @@
 /**
  * The auditor: each pass reads every object of every local device at a bounded rate
- * (bytes_per_second per device, devices in parallel) and checks its MD5 against its ETag.
+ * (bytes_per_second per device, devices in parallel, files_per_second for the node) and checks
+ * its MD5 against its ETag.
  * - a corrupt object, or a row whose data file is gone, is quarantined by objectd (file moved
  *   to `<device>/quarantined/objects/`, row removed): the suffix hash changes, so the next
  *   replicator pass on a peer pushes a good copy back;
@@ -34,6 +35,9 @@ export interface AuditorDeps {
 
 interface Tally { objects: number, bytes: number, quarantined: number, orphans: number, errors: number }
 
+/** What limits one device's reads: its own bytes per second and the node's objects per second. */
+interface Rates { bytes: TokenBucket, files: TokenBucket }
+
 type Verdict = 'ok' | 'corrupt' | 'missing-data' | 'gone'
 
 export class Auditor implements Worker {
@@ -52,11 +56,12 @@ export class Auditor implements Worker {
     const tally: Tally = { objects: 0, bytes: 0, quarantined: 0, orphans: 0, errors: 0 }
     const ring = this.d.objectRings[0].ring
     const devices = await localDeviceNames(ring, this.local.ip, this.local.port, this.d.conf.objectd.devices)
+    const files = new TokenBucket(this.d.conf.daemon.files_per_second)
     await Promise.all(devices.map(async (device) => {
-      const bucket = new TokenBucket(this.d.conf.daemon.bytes_per_second)
+      const rates = { bytes: new TokenBucket(this.d.conf.daemon.bytes_per_second), files }
       for (const rr of this.d.objectRings) {
         try {
-          await this.auditRole(device, rr, bucket, tally)
+          await this.auditRole(device, rr, rates, tally)
         } catch (err) {
           this.error(tally, 'device', err, { device, role: rr.label })
         }
@@ -71,7 +76,7 @@ export class Auditor implements Worker {
     this.d.log.warn({ err, ...context }, `audit step ${step} failed`)
   }
 
-  private async auditRole (device: string, rr: RoleRing, bucket: TokenBucket, tally: Tally): Promise<void> {
+  private async auditRole (device: string, rr: RoleRing, rates: Rates, tally: Tally): Promise<void> {
     const headers = roleHeaders(rr)
     const parts = (await this.d.client.json<number[]>(this.local, 'GET', `/${encodeURIComponent(device)}?partitions&role=object`, headers)).value
     for (const part of parts) {
@@ -83,7 +88,7 @@ export class Auditor implements Worker {
           const entries = (await this.d.client.json<AuditEntry[]>(this.local, 'GET', `/${encodeURIComponent(device)}/${part}?audit&suffix=${suffix}`, headers)).value
           for (const e of entries) {
             if (e.file !== undefined) named.add(e.file)
-            await this.auditEntry(device, rr, part, e, bucket, tally)
+            await this.auditEntry(device, rr, part, e, rates, tally)
           }
         }
         await this.quarantineOrphans(device, rr, part, named, tally)
@@ -93,9 +98,10 @@ export class Auditor implements Worker {
     }
   }
 
-  private async auditEntry (device: string, rr: RoleRing, part: number, e: AuditEntry, bucket: TokenBucket, tally: Tally): Promise<void> {
+  private async auditEntry (device: string, rr: RoleRing, part: number, e: AuditEntry, rates: Rates, tally: Tally): Promise<void> {
     if (e.deleted || this.stopped) return
-    const verdict = await this.check(device, rr, part, e, bucket, tally)
+    await rates.files.take(1)
+    const verdict = await this.check(device, rr, part, e, rates.bytes, tally)
     if (verdict === 'ok' || verdict === 'gone') return
     const headers = { ...roleHeaders(rr), 'x-timestamp': e.data_timestamp, 'x-quarantine-reason': verdict }
     const status = await this.d.client.send(this.local, 'POST', `${namePath(device, part, e.name)}?quarantine`, headers)

@@ -1,6 +1,7 @@
 /**
- * A token bucket in bytes per second, shared by every stream it limits: the replicator keeps
- * one per remote region (the WAN link's share), the auditor one per device (its disk's share).
+ * A token bucket in bytes (or any unit) per second, shared by every stream it limits: the
+ * replicator keeps one per remote region (the WAN link's share), the auditor one in bytes per
+ * device (its disk's share) and one in objects per node (its CPU's share).
  * Up to one second of tokens accumulates, so a short idle period allows a short burst.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
