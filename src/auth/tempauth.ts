@@ -63,8 +63,17 @@ function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
 }
 
+/** How many verified tokens a proxy remembers before it starts over. */
+const VERIFIED_TOKENS_MAX = 10_000
+
 export class TempAuth {
   private readonly users = new Map<string, TempAuthUser>()
+  /**
+   * Tokens already verified and what they resolved to: a client sends the same token with every
+   * request, and its HMAC, decoding and identity cost more than the rest of authentication. The
+   * expiry is checked again on every use; revocation is the caller's check, as for a fresh token.
+   */
+  private readonly verified = new Map<string, { identity: Identity, claims: TokenClaims }>()
 
   constructor (private readonly config: AuthConfig) {
     for (const u of config.users) this.users.set(u.user, u)
@@ -108,8 +117,18 @@ export class TempAuth {
 
   /** The identity and claims of a genuine, unexpired token of a configured user (revocation is checked by the caller). */
   fromToken (token: string): { identity: Identity, claims: TokenClaims } | undefined {
+    const known = this.verified.get(token)
+    if (known !== undefined) {
+      if (known.claims.e > Date.now() / 1000) return known
+      this.verified.delete(token)
+      return undefined
+    }
     const claims = verifyToken(this.config.token_secret, token)
     const identity = claims === undefined ? undefined : this.identityOf(claims.u)
-    return identity === undefined || claims === undefined ? undefined : { identity, claims }
+    if (identity === undefined || claims === undefined) return undefined
+    if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear()
+    const found = { identity: Object.freeze(identity), claims: Object.freeze(claims) }
+    this.verified.set(token, found)
+    return found
   }
 }

@@ -38,7 +38,10 @@ t.test('tokens expire', async (t) => {
   const res = await login(shortLived.url)
   t.equal(res.headers.get('x-auth-token-expires'), '2')
   const caller: Caller = { name: 'short-lived', token: res.headers.get('x-auth-token') ?? '' }
+  // Used on every proxy first, so each has it among its verified tokens: expiry still applies.
   t.equal((await as(caller, 'HEAD', account(cluster.url))).status, 204, 'valid on another proxy before expiry')
+  t.equal((await as(caller, 'HEAD', account(second.url))).status, 204)
+  t.equal((await as(caller, 'HEAD', account(shortLived.url))).status, 204)
   await new Promise((resolve) => setTimeout(resolve, 3100))
   for (const base of [cluster.url, shortLived.url, second.url]) {
     const after = await as(caller, 'HEAD', account(base))
@@ -76,6 +79,7 @@ t.test('revoked tokens: DELETE /auth/v1.0 logs a user out on every proxy', async
   const bystander = await tokenFrom(cluster.url)
   const url2 = `${cluster.url}/v1/AUTH_test2`
   t.equal((await as(first, 'HEAD', url2)).status, 204)
+  t.equal((await as(other, 'HEAD', `${second.url}/v1/AUTH_test2`)).status, 204, 'verified (and remembered) by the other proxy')
   const revoke = await fetch(`${cluster.url}/auth/v1.0`, { method: 'DELETE', headers: { 'x-auth-token': first.token ?? '' } })
   t.equal(revoke.status, 204)
   t.equal((await as(first, 'HEAD', url2)).status, 401, 'the revoking token is dead')
