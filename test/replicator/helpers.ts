@@ -62,9 +62,11 @@ export async function replicateUntilQuiet (configs: string[], maxRounds = 10, ne
 
 /** A ring of the cluster whose config is `config`, for direct lookups. */
 export async function clusterRing (config: string, name: string): Promise<Ring> {
-  const conf = JSON.parse(await readFile(config, 'utf8')) as { cluster: { ring_dir: string, hash_path_prefix: string, hash_path_suffix: string } }
+  const conf = JSON.parse(await readFile(config, 'utf8')) as { cluster: { ring_dir: string, hash_path_prefix?: string, hash_path_suffix?: string } }
   await initHashing()
-  return await loadRingFile(join(conf.cluster.ring_dir, `${name}.ring.gz`), { prefix: conf.cluster.hash_path_prefix, suffix: conf.cluster.hash_path_suffix })
+  // As the daemons read it: a secret left out of the file is empty.
+  const secrets = { prefix: conf.cluster.hash_path_prefix ?? '', suffix: conf.cluster.hash_path_suffix ?? '' }
+  return await loadRingFile(join(conf.cluster.ring_dir, `${name}.ring.gz`), secrets)
 }
 
 export interface Direct { status: number, headers: Record<string, string>, body: Buffer }
