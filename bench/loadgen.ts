@@ -7,10 +7,12 @@
  *   node dist/bench/loadgen.js --auth http://127.0.0.1:8080/auth/v1.0 --user test:tester --key testing \
  *     --size 4096,1048576 --count 2000 --concurrency 64 --phases put,get,head,list,delete \
  *     [--label ringstore --compare-auth http://127.0.0.1:18080/auth/v1.0 --compare-label swift] \
- *     [--json result.json] [--chart result.svg]
+ *     [--warmup 1000] [--json result.json] [--chart result.svg]
  *
  * In compare mode the endpoints take turns size by size (A then B for each size), so a slow spell
- * of a shared machine hurts both rather than one.
+ * of a shared machine hurts both rather than one. `--warmup N` first runs every phase with N
+ * objects of each size against every endpoint, unmeasured, in a container of its own: a freshly
+ * started server (Node's JIT, caches, LevelDB files) is slower than one that has served a while.
  */
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
@@ -77,7 +79,7 @@ export interface BenchResult {
   /** Bumped when a field changes meaning, for the scripts that read these files. */
   format: 1
   started: string
-  workload: { sizes: number[], count: number, concurrency: number, phases: string[] }
+  workload: { sizes: number[], count: number, concurrency: number, phases: string[], warmup: number }
   runs: Array<{ label: string, api: ApiName, auth: string, results: PhaseResult[] }>
   /** Compare mode: first run ÷ second run. */
   ratios?: PhaseRatio[]
@@ -90,19 +92,28 @@ export interface BenchOptions {
   concurrency: number
   phases: string[]
   container: string
+  /** Objects per size of the unmeasured first run against each endpoint (0: none). */
+  warmup: number
 }
 
 /** Every size against every endpoint, taking turns by size. */
 export async function runBench (opts: BenchOptions): Promise<BenchResult> {
   const started = new Date().toISOString()
   const runs = opts.endpoints.map((e) => ({ label: e.label, api: e.api, auth: e.auth, results: [] as PhaseResult[] }))
+  for (const size of opts.warmup > 0 ? opts.sizes : []) {
+    for (const e of opts.endpoints) {
+      if (process.stderr.isTTY) process.stderr.write(`${e.label}: warming up with ${opts.warmup} ${formatSize(size)} objects\n`)
+      await runLoad({ ...e, size, count: opts.warmup, concurrency: opts.concurrency, phases: opts.phases, container: `${opts.container}-warmup` })
+    }
+  }
   for (const size of opts.sizes) {
     for (const [i, e] of opts.endpoints.entries()) {
       if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects\n`)
       runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container: opts.container }))
     }
   }
-  const result: BenchResult = { format: 1, started, workload: { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases }, runs }
+  const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup }
+  const result: BenchResult = { format: 1, started, workload, runs }
   if (runs.length === 2) result.ratios = compareRuns(runs[0].results, runs[1].results)
   return result
 }
@@ -140,6 +151,7 @@ async function main (): Promise<void> {
       size: { type: 'string', default: '4096' },
       count: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '64' },
+      warmup: { type: 'string', default: '0' },
       phases: { type: 'string', default: PHASES.join(',') },
       container: { type: 'string', default: `bench-${Date.now()}` },
       json: { type: 'string' },
@@ -162,7 +174,8 @@ async function main (): Promise<void> {
     count: numbers(values.count, 'count')[0],
     concurrency: numbers(values.concurrency, 'concurrency')[0],
     phases: values.phases.split(','),
-    container: values.container
+    container: values.container,
+    warmup: numbers(values.warmup, 'warmup')[0]
   })
   for (const run of result.runs) process.stdout.write(`${run.label} (${run.auth})\n${formatTable(run.results)}\n\n`)
   if (result.ratios !== undefined) process.stdout.write(`${formatRatios([endpoints[0].label, endpoints[1].label], result.ratios)}\n`)

@@ -20,7 +20,7 @@ t.test('compare run writes the JSON result and the SVG chart', async (t) => {
   const auth = `${cluster.url}/auth/v1.0`
   await new Promise<void>((resolve, reject) => {
     execFile(process.execPath, [join(repoRoot, 'dist', 'bench', 'loadgen.js'), '--auth', auth, '--label', 'first',
-      '--compare-auth', auth, '--compare-label', 'second', '--size', '1024,8192', '--count', '20', '--concurrency', '4',
+      '--compare-auth', auth, '--compare-label', 'second', '--size', '1024,8192', '--count', '20', '--concurrency', '4', '--warmup', '5',
       '--json', json, '--chart', chart], { timeout: 120000 }, (err, stdout, stderr) => {
       if (err !== null) reject(new Error(`${err.message}\n${stdout}\n${stderr}`))
       else {
@@ -31,6 +31,11 @@ t.test('compare run writes the JSON result and the SVG chart', async (t) => {
   })
   const result = JSON.parse(await readFile(json, 'utf8')) as BenchResult
   t.same(result.runs.map((r) => r.label), ['first', 'second'])
+  t.equal(result.workload.warmup, 5)
+  const { token, storageUrl } = await cluster.auth()
+  const warmup = await fetch(`${storageUrl}?format=json`, { headers: { 'x-auth-token': token } })
+  const containers = (await warmup.json()) as Array<{ name: string, count: number }>
+  t.ok(containers.some((c) => c.name.endsWith('-warmup')), 'the warm-up ran in a container of its own')
   for (const run of result.runs) {
     t.equal(run.results.length, 10, 'five phases for each of two sizes')
     t.equal(run.results.reduce((n, r) => n + r.errors, 0), 0, 'no errors')
