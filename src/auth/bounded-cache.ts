@@ -1,7 +1,8 @@
 /**
  * A small in-memory cache with a time to live per entry and a bound on entries; when full, the
  * least recently used entry goes first (a Map keeps insertion order; a hit re-inserts). Used for
- * Keystone answers, so a flood of distinct tokens cannot grow the proxy's memory.
+ * Keystone answers and verified tempauth tokens, so a flood of distinct tokens cannot grow the
+ * proxy's memory.
  */
 export class BoundedCache<V> {
   private readonly entries = new Map<string, { value: V, expires: number }>()

@@ -4,6 +4,7 @@
  * without `.admin` (`test:tester3`) reaches only what container ACLs grant it.
  */
 import { timingSafeEqual, createHash } from 'node:crypto'
+import { BoundedCache } from './bounded-cache.js'
 import { readSection, ConfigError, type SectionSchema } from '../common/config.js'
 import type { Identity } from './types.js'
 import { issueToken, verifyToken, type TokenClaims } from './token.js'
@@ -63,17 +64,17 @@ function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
 }
 
-/** How many verified tokens a proxy remembers before it starts over. */
+/** How many verified tokens a proxy remembers (the least recently used go first). */
 const VERIFIED_TOKENS_MAX = 10_000
 
 export class TempAuth {
   private readonly users = new Map<string, TempAuthUser>()
   /**
    * Tokens already verified and what they resolved to: a client sends the same token with every
-   * request, and its HMAC, decoding and identity cost more than the rest of authentication. The
-   * expiry is checked again on every use; revocation is the caller's check, as for a fresh token.
+   * request, and its HMAC, decoding and identity cost more than the rest of authentication. Each
+   * is kept until the token expires; revocation is the caller's check, as for a fresh token.
    */
-  private readonly verified = new Map<string, { identity: Identity, claims: TokenClaims }>()
+  private readonly verified = new BoundedCache<{ identity: Identity, claims: TokenClaims }>(VERIFIED_TOKENS_MAX)
 
   constructor (private readonly config: AuthConfig) {
     for (const u of config.users) this.users.set(u.user, u)
@@ -118,17 +119,12 @@ export class TempAuth {
   /** The identity and claims of a genuine, unexpired token of a configured user (revocation is checked by the caller). */
   fromToken (token: string): { identity: Identity, claims: TokenClaims } | undefined {
     const known = this.verified.get(token)
-    if (known !== undefined) {
-      if (known.claims.e > Date.now() / 1000) return known
-      this.verified.delete(token)
-      return undefined
-    }
+    if (known !== undefined) return known
     const claims = verifyToken(this.config.token_secret, token)
     const identity = claims === undefined ? undefined : this.identityOf(claims.u)
     if (identity === undefined || claims === undefined) return undefined
-    if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear()
     const found = { identity: Object.freeze(identity), claims: Object.freeze(claims) }
-    this.verified.set(token, found)
+    this.verified.set(token, found, claims.e * 1000)
     return found
   }
 }
