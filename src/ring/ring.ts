@@ -4,9 +4,10 @@
  *
  * Lookups are the hot path of every request, so the replica tables are flattened into one
  * partition-major array of device indexes, and the partition is cut from the top 32 bits of the
- * hash with an integer shift (part power is 1..32). The indexes are 16-bit while the ring has at most 65536 devices: half the memory
- * (1.5 MB for part power 18 and 3 replicas), so a random partition's entry is more often in the
- * CPU's cache (getPartNodes on random partitions ran 1.6 times as fast).
+ * hash with an integer shift (part power is 1..32). The indexes are 16-bit while the ring has at
+ * most 65536 devices: half the memory (1.5 MB for part power 18 and 3 replicas), so a random
+ * partition's entry is more often in the CPU's cache (getPartNodes on random partitions ran 1.6
+ * times as fast).
  */
 import { hashPathTop32, initHashing, type HashSecrets } from '../common/hash.js'
 import { HandoffOrder } from './handoffs.js'
