@@ -13,16 +13,25 @@ import { fileURLToPath } from 'node:url'
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli.js')
 
+/** Ports this process has handed out: the kernel may offer a just-closed port again at once. */
+const handedOut = new Set<number>()
+
 export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      srv.close(() => { resolve(typeof addr === 'object' && addr !== null ? addr.port : 0) })
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer()
+      srv.unref()
+      srv.on('error', reject)
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address()
+        srv.close(() => { resolve(typeof addr === 'object' && addr !== null ? addr.port : 0) })
+      })
     })
-  })
+    if (!handedOut.has(port)) {
+      handedOut.add(port)
+      return port
+    }
+  }
 }
 
 /**
