@@ -21,6 +21,11 @@ export class Conflict extends HttpError {
   constructor (message: string, headers: Record<string, string> = {}) { super(409, message, headers) }
 }
 
+/** Bytes read that do not match their ETag, found after the answer started: it is cut short. */
+export class CorruptBody extends HttpError {
+  constructor (message: string) { super(500, message) }
+}
+
 export class InsufficientStorage extends HttpError {
   constructor (message: string) { super(507, message) }
 }

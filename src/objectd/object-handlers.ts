@@ -7,7 +7,7 @@ import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createHash, randomBytes } from 'node:crypto'
 import { httpDate, parseTimestamp, timestampSeconds } from '../common/timestamp.js'
-import { BadRequest, HttpError, NotFound } from './errors.js'
+import { BadRequest, CorruptBody, HttpError, NotFound } from './errors.js'
 import { discardBody, openDataFile, receiveBody } from './data-files.js'
 import { evaluateConditions, parseRange, type ByteRange } from './http-conditionals.js'
 import { header, isReplication, policyIndex, requireTimestamp, send, updateTargets, type RequestContext } from './http-util.js'
@@ -133,6 +133,12 @@ async function readLive (s: Services, ctx: RequestContext): Promise<ObjectRecord
   return { ...record, ref }
 }
 
+/**
+ * Announces that a whole body's last byte goes out only once the bytes matched the ETag, so the
+ * proxy need not hash them again.
+ */
+const CHECKED_BODY = 'X-Backend-Checked-Body'
+
 async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
   const { req, res } = ctx
   const { meta, inline, ref } = await readLive(s, ctx)
@@ -153,6 +159,7 @@ async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
   try {
     if (ranges === undefined || ranges.length === 0) {
       headers['Content-Length'] = meta.size
+      if (file !== undefined && meta.size > 0) headers[CHECKED_BODY] = 'md5'
       res.writeHead(200, headers)
       if (head) { res.end(); return }
       if (file !== undefined && meta.size > 0) await writeWholeFile(s, res, ref, meta, file)
@@ -182,22 +189,38 @@ type Handle = Awaited<ReturnType<typeof openDataFile>>
 const READ_CHUNK_BYTES = 1024 * 1024
 
 /**
- * A whole data file is hashed as it is sent: bytes that do not match the ETag mean the disk
- * rotted since the auditor's last pass, so the object is quarantined now, as the auditor would
- * do, and the next read and the replicator get a good copy. The bytes already went out: the
- * proxy checks the same digest and keeps them from its client. Inline objects are LevelDB rows,
- * which the auditor itself reads through this GET and quarantines on its own verdict.
+ * A whole data file is hashed as it is sent, and its last byte is held back until the digest is
+ * known. Bytes that do not match the ETag mean the disk rotted since the auditor's last pass: the
+ * object is quarantined now, as the auditor would do (so the next read and the replicator get a
+ * good copy), and the answer is cut one byte short. That short body is the proxy's sign of
+ * corruption, as opposed to a transfer that broke and may be resumed from another replica.
+ * Inline objects are LevelDB rows, which the auditor itself reads through this GET and
+ * quarantines on its own verdict; the proxy checks those itself.
  */
 async function writeWholeFile (s: Services, res: ServerResponse, ref: ObjectRef, meta: ObjectMeta, file: Handle): Promise<void> {
   const md5 = createHash('md5')
-  const hashing = new Transform({
+  let unread = meta.size
+  let lastByte: Buffer | undefined
+  const checking = new Transform({
     transform (chunk: Buffer, _encoding, done) {
       md5.update(chunk)
-      done(null, chunk)
+      unread -= chunk.length
+      if (unread > 0) {
+        done(null, chunk)
+        return
+      }
+      lastByte = chunk.subarray(chunk.length - 1)
+      done(null, chunk.subarray(0, chunk.length - 1))
+    },
+    flush (done) {
+      if (lastByte !== undefined && md5.digest('hex') === meta.etag) {
+        done(null, lastByte)
+        return
+      }
+      quarantineCorrupt(s, ref, meta.ts).then(() => { done(new CorruptBody(`${ref.account}/${ref.container}/${ref.object} does not match its ETag`)) }, done)
     }
   })
-  await pipeline(file.createReadStream({ start: 0, end: meta.size - 1, autoClose: false, highWaterMark: READ_CHUNK_BYTES }), hashing, res)
-  if (md5.digest('hex') !== meta.etag) await quarantineCorrupt(s, ref, meta.ts)
+  await pipeline(file.createReadStream({ start: 0, end: meta.size - 1, autoClose: false, highWaterMark: READ_CHUNK_BYTES }), checking, res)
 }
 
 async function quarantineCorrupt (s: Services, ref: ObjectRef, dataTs: string): Promise<void> {

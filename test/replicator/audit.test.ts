@@ -3,15 +3,18 @@
  * - The auditor quarantines it (file moved aside, row removed), so that replica answers 404
  *   rather than the corrupt bytes; the replicator then restores a good copy from a peer.
  * - Before any auditor pass, GETs through a real proxy never return the corrupt bytes: a small
- *   object comes whole from another replica, a large one whole or with its connection cut; the
- *   storage node that read the bad bytes quarantines its copy itself.
+ *   object comes whole from another replica, a large one whole or with its connection cut. The
+ *   storage node that read bad bytes from a data file cuts its answer one byte short and
+ *   quarantines its copy itself; an inline object (a LevelDB row) is checked by the proxy.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { request } from 'undici'
+import { Level } from 'level'
 import type { LocalLayout } from '../../src/local/layout.js'
+import { decodeRecord, encodeRecord } from '../../src/objectd/object-record.js'
 import type { AuditEntry } from '../../src/objectd/quarantine.js'
 import type { NodeHealth } from '../../src/proxy/backend/health.js'
 import { orderForRead } from '../../src/proxy/backend/nodes.js'
@@ -92,7 +95,13 @@ t.test('before any auditor pass, a GET never serves a corrupt replica', async (t
   const call = async (method: 'GET' | 'PUT', path: string, opts: { body?: Buffer, headers?: Record<string, string> } = {}) =>
     await request(`${storageUrl}${path}`, { method, body: opts.body, headers: { 'x-auth-token': token, ...opts.headers } })
   t.equal((await call('PUT', '/c')).statusCode, 201)
-  const objects = { small: randomBytes(8 * 1024), large: randomBytes(1024 * 1024), ranged: randomBytes(256 * 1024) }
+  const objects = {
+    small: randomBytes(8 * 1024),
+    large: randomBytes(1024 * 1024),
+    ranged: randomBytes(256 * 1024),
+    cut: randomBytes(300 * 1024),
+    inline: randomBytes(512)
+  }
   for (const [name, body] of Object.entries(objects)) {
     const res = await call('PUT', `/c/${name}`, { body })
     await res.body.dump()
@@ -162,6 +171,43 @@ t.test('before any auditor pass, a GET never serves a corrupt replica', async (t
     t.notOk(results[results.length - 1] instanceof Error, 'the last GET, after the quarantine, is whole')
     t.equal(await waitQuarantined(victim, part, 'large'), 404, 'the replica that read corrupt bytes quarantined its copy')
     t.equal(await metric(victim), before + 1, 'and counted it')
+  })
+
+  t.test('a storage node cuts a corrupt data file one byte short, the proxy\'s sign not to resume it', async (t) => {
+    const { part, victim } = firstRead('cut')
+    await corruptReplica(layout, victim, part, 'AUTH_test/c/cut', 200_000)
+    const res = await request(`http://${victim.ip}:${victim.port}/${victim.device}/${part}/AUTH_test/c/cut`)
+    t.equal(res.headers['x-backend-checked-body'], 'md5', 'the node announces that it checks the body')
+    let received = 0
+    const outcome = await (async () => {
+      for await (const chunk of res.body) received += (chunk as Buffer).length
+    })().then(() => 'complete', (err: Error) => err.message)
+    t.not(outcome, 'complete', `the body broke (${outcome})`)
+    t.equal(received, objects.cut.length - 1, 'exactly one byte short')
+    t.equal(await waitQuarantined(victim, part, 'cut'), 404, 'and the node quarantined its copy')
+  })
+
+  t.test('an inline object (a LevelDB row) is checked by the proxy: every GET answers the right bytes', async (t) => {
+    const { part, victim } = firstRead('inline')
+    const index = layout.nodes.findIndex((n) => n.port === victim.port)
+    await cluster.stopNode(index)
+    const db = new Level<string, Buffer>(join(layout.nodes[index].devicesRoot, victim.device, 'db'), { keyEncoding: 'utf8', valueEncoding: 'buffer' })
+    let corrupted = 0
+    for await (const [key, value] of db.iterator({ gte: 'o0/', lt: 'o0/\xff' })) {
+      const { meta, inline } = decodeRecord(value)
+      if (!inline.equals(objects.inline)) continue
+      const bad = Buffer.from(inline)
+      bad[100] ^= 0xff
+      await db.put(key, encodeRecord(meta, bad))
+      corrupted++
+    }
+    await db.close()
+    await cluster.startNode(index)
+    t.equal(corrupted, 1, 'the first replica read holds the object in its row, now with one byte flipped')
+    t.equal(md5((await direct(victim, 'GET', `/${part}/AUTH_test/c/inline`)).body) === md5(objects.inline), false, 'and serves the flipped byte')
+    const results = await getMany('inline')
+    t.same(results.map((r) => r instanceof Error ? r.message : md5(r)), results.map(() => md5(objects.inline)),
+      'every GET through the proxy is a 200 with the original bytes')
   })
 
   t.test('ranged and conditional GETs still work', async (t) => {

@@ -4,15 +4,18 @@
  * so the bytes come from the same object version. When no replica can continue, the stream errors
  * and the client's connection is cut: never a silently short 200.
  *
- * A whole object whose ETag is a plain MD5 is also checked against it as it passes (`verify`),
- * since a replica's disk can rot between two auditor passes. The last chunk is held back until
- * the digest is known, so a client never receives a complete body with wrong bytes: on a
- * mismatch before any byte went out (a small object is one chunk), the whole body is fetched
- * again from the next replica; after that, the stream errors and the connection is cut. Ranges
- * are not checked (as in Swift): their bytes have no digest to compare with. The storage node
- * that served the bad bytes finds them too and quarantines its copy (objectd's GET).
+ * A whole object whose ETag is a plain MD5 is also checked against it, since a replica's disk can
+ * rot between two auditor passes. A storage node checks the data files it sends: it holds back
+ * the last byte until the digest is known and, on a mismatch, quarantines its copy and cuts the
+ * body one byte short (`X-Backend-Checked-Body`). Other bodies (inline objects) are hashed here
+ * as they pass (`verify`). The last chunk is held back until the verdict, so a client never
+ * receives a complete body with wrong bytes: on a mismatch before any byte went out (a small
+ * object is one chunk), the whole body is fetched again from the next replica; after that, the
+ * stream errors and the connection is cut. Ranges are not checked (as in Swift): their bytes have
+ * no digest to compare with, and neither has a node-checked body resumed from another replica
+ * after a break.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { Device } from '../../ring/index.js'
 import type { BackendClient, BackendHeaders, BackendResponse } from '../backend/client.js'
@@ -36,6 +39,10 @@ function expectedMd5 (res: BackendResponse, etag: string): string | undefined {
   return m === null ? undefined : m[1].toLowerCase()
 }
 
+function checkedByNode (res: BackendResponse): boolean {
+  return res.headers['x-backend-checked-body'] === 'md5'
+}
+
 /** `others`: the replicas to resume from, worked out only when one is needed. */
 export function resumableBody (client: BackendClient, first: BackendResponse, others: () => Device[],
   pathFor: PathFor, headers: BackendHeaders, verify: boolean): Readable {
@@ -43,38 +50,48 @@ export function resumableBody (client: BackendClient, first: BackendResponse, ot
   const etag = first.headers.etag
   const multipart = (first.headers['content-type'] ?? '').startsWith('multipart/byteranges')
   if (range === undefined || etag === undefined || multipart) return first.body
-  const md5 = verify ? expectedMd5(first, etag) : undefined
+  const { first: firstByte, last: lastByte } = range
+  const md5 = expectedMd5(first, etag)
+  const hashHere = (res: BackendResponse): Hash | undefined => md5 !== undefined && verify && !checkedByNode(res) ? createHash('md5') : undefined
 
   async function * chunks (): AsyncGenerator<Buffer> {
     let received = 0
     let current: BackendResponse = first
     let spare: Device[] | undefined
-    let hash = md5 === undefined ? undefined : createHash('md5')
+    let nodeChecks = checkedByNode(first)
+    let hash = hashHere(first)
     let held: Buffer | undefined
     let forwarded = false
     for (;;) {
+      let corrupt = false
       try {
         for await (const chunk of current.body as AsyncIterable<Buffer>) {
           received += chunk.length
-          if (hash === undefined) {
+          if (md5 === undefined) {
             yield chunk
             continue
           }
-          hash.update(chunk)
+          hash?.update(chunk)
           if (held !== undefined) {
             forwarded = true
             yield held
           }
           held = chunk
         }
+        corrupt = hash !== undefined && hash.digest('hex') !== md5
       } catch (err) {
-        if (range === undefined || range.first + received > range.last) throw err
-        const start = range.first + received
-        current = await nextReplica({ range: `bytes=${start}-${range.last}` }, (res) => res.status === 206,
-          `object body broke at byte ${start} and no replica could resume it: ${(err as Error).message}`)
-        continue
+        const start = firstByte + received
+        // A storage node that checks its bytes cuts a corrupt body one byte short of its end.
+        corrupt = nodeChecks && start === lastByte
+        if (!corrupt) {
+          if (start > lastByte) throw err
+          current = await nextReplica({ range: `bytes=${start}-${lastByte}` }, (res) => res.status === 206,
+            `object body broke at byte ${start} and no replica could resume it: ${(err as Error).message}`)
+          nodeChecks = false
+          continue
+        }
       }
-      if (hash === undefined || hash.digest('hex') === md5) {
+      if (!corrupt) {
         if (held !== undefined) yield held
         return
       }
@@ -82,7 +99,8 @@ export function resumableBody (client: BackendClient, first: BackendResponse, ot
       current = await nextReplica({}, (res) => res.status === 200 && res.headers['content-length'] === first.headers['content-length'],
         `object body does not match its ETag ${md5 as string} and no other replica could serve it`)
       received = 0
-      hash = createHash('md5')
+      nodeChecks = checkedByNode(current)
+      hash = hashHere(current)
       held = undefined
     }
 
