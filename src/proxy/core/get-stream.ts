@@ -58,7 +58,6 @@ export function resumableBody (client: BackendClient, first: BackendResponse, ot
     let received = 0
     let current: BackendResponse = first
     let spare: Device[] | undefined
-    let nodeChecks = checkedByNode(first)
     let hash = hashHere(first)
     let held: Buffer | undefined
     let forwarded = false
@@ -81,13 +80,13 @@ export function resumableBody (client: BackendClient, first: BackendResponse, ot
         corrupt = hash !== undefined && hash.digest('hex') !== md5
       } catch (err) {
         const start = firstByte + received
-        // A storage node that checks its bytes cuts a corrupt body one byte short of its end.
-        corrupt = nodeChecks && start === lastByte
+        // A storage node that checks its bytes cuts a corrupt body one byte short of its end
+        // (only whole bodies are checked, so never a resumed range).
+        corrupt = checkedByNode(current) && start === lastByte
         if (!corrupt) {
           if (start > lastByte) throw err
           current = await nextReplica({ range: `bytes=${start}-${lastByte}` }, (res) => res.status === 206,
             `object body broke at byte ${start} and no replica could resume it: ${(err as Error).message}`)
-          nodeChecks = false
           continue
         }
       }
@@ -99,7 +98,6 @@ export function resumableBody (client: BackendClient, first: BackendResponse, ot
       current = await nextReplica({}, (res) => res.status === 200 && res.headers['content-length'] === first.headers['content-length'],
         `object body does not match its ETag ${md5 as string} and no other replica could serve it`)
       received = 0
-      nodeChecks = checkedByNode(current)
       hash = hashHere(current)
       held = undefined
     }
