@@ -159,10 +159,11 @@ async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
   try {
     if (ranges === undefined || ranges.length === 0) {
       headers['Content-Length'] = meta.size
-      if (file !== undefined && meta.size > 0) headers[CHECKED_BODY] = 'md5'
+      const fromFile = file !== undefined && meta.size > 0
+      if (fromFile) headers[CHECKED_BODY] = 'md5'
       res.writeHead(200, headers)
       if (head) { res.end(); return }
-      if (file !== undefined && meta.size > 0) await writeWholeFile(s, res, ref, meta, file)
+      if (fromFile) await writeWholeFile(s, res, ref, meta, file)
       else await writeRange(res, inline, file, { start: 0, end: meta.size - 1 }, true)
     } else if (ranges.length === 1) {
       const r = ranges[0]
