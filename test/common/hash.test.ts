@@ -52,4 +52,5 @@ t.test('names longer than the wasm memory grow it', async (t) => {
   t.ok(check(secrets, 'AUTH_test', 'c', 'é'.repeat(100_000)), 'UTF-8, 200,000 bytes')
   t.ok(check(secrets, 'AUTH_test', long, 'o'), 'a long container')
   t.ok(check(secrets, 'AUTH_test', 'c', 'short'), 'a short name after them')
+  t.ok(check(secrets, 'AUTH_test', 'c', 'y'.repeat(400_000)), 'a longer name under the account and container already in memory')
 })
