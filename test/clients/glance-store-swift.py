@@ -5,7 +5,7 @@ driver's large-object form above 100 MB) and prints the location and MD5; `get U
 image back and prints its MD5; `delete URI` deletes it with its chunks. Usage:
 python3 glance-store-swift.py AUTH_URL add|get|delete ...
 """
-import hashlib, json, os, sys, tempfile
+import atexit, hashlib, json, os, sys, tempfile
 from oslo_config import cfg
 import glance_store
 from glance_store import location
@@ -14,6 +14,8 @@ auth_url, command = sys.argv[1], sys.argv[2]
 refs = tempfile.NamedTemporaryFile('w', suffix='.conf', delete=False)
 refs.write('[ref1]\nuser = test:tester\nkey = testing\nauth_address = %s\nauth_version = 1\n' % auth_url)
 refs.close()
+# Holds the test user's key: removed however the script ends.
+atexit.register(os.unlink, refs.name)
 CONF = cfg.CONF
 glance_store.register_opts(CONF)
 CONF([], project='glance')
