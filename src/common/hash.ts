@@ -125,10 +125,9 @@ function writePath (secrets: HashSecrets, account: string, container?: string, o
  */
 function writeAscii (secrets: HashSecrets, account: string, container?: string, object?: string): number {
   if (object !== undefined && head.length >= 0 && secrets === head.secrets && account === head.account && container === head.container) {
-    const { suffix } = secrets
-    if (memory.length < head.length + object.length + suffix.length) reserve(head.length + object.length + suffix.length)
-    const at = putAscii(memory, object, head.length)
-    return at < 0 ? -1 : putAscii(memory, suffix, at)
+    const needed = head.length + object.length + secrets.suffix.length
+    if (memory.length < needed) reserve(needed)
+    return putObjectAndSuffix(object, secrets.suffix, head.length)
   }
   head.length = -1
   reserve(secrets.prefix.length + secrets.suffix.length + account.length + (container?.length ?? 0) + (object?.length ?? 0) + 3)
@@ -146,8 +145,13 @@ function writeAscii (secrets: HashSecrets, account: string, container?: string, 
   head.account = account
   head.container = container
   head.length = at
-  at = putAscii(memory, object, at)
-  return at < 0 ? -1 : putAscii(memory, secrets.suffix, at)
+  return putObjectAndSuffix(object, secrets.suffix, at)
+}
+
+/** Writes the object name and then the suffix from `at`; -1 if either is not ASCII. */
+function putObjectAndSuffix (object: string, suffix: string, at: number): number {
+  const end = putAscii(memory, object, at)
+  return end < 0 ? -1 : putAscii(memory, suffix, end)
 }
 
 /** What `prefix/account/container/` wasm memory holds from offset 0; length -1 when it holds none. */
