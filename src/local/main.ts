@@ -15,10 +15,11 @@ import { Supervisor, type DaemonSpec } from './supervisor.js'
  * generation is enough for them. objectd's requests are short-lived garbage: with 4 MB
  * semi-spaces instead of 16, its four processes held 85 MB less at the cluster's peak under
  * 4 KiB c=64 and spent no more CPU per request (two runs each). The proxy has 8 MB semi-spaces:
- * its peak under 4 KiB c=64 fell from 154-163 to 116-126 MB (three runs, two with the default)
- * and its CPU per PUT and GET did not rise (four runs each, alternating; 4 MB cost 10% more per
- * PUT). It grows its heap in 15% steps: about 10 MB less at its peak for about 7% more GC time,
- * where --optimize-for-size saved 20 MB for twice the GC time.
+ * its peak under 4 KiB c=64 fell from 154-163 MB (two runs with V8's default) to 116-126 MB
+ * (three runs), and its CPU per PUT and GET did not rise (four runs each, alternating; with 4 MB,
+ * 1.83-1.91 ms per PUT against 1.48-1.67 ms with 8). It grows its heap in 15% steps: about
+ * 10 MB less at its peak for about 7% more GC time, where --optimize-for-size saved 20 MB for
+ * twice the GC time.
  */
 const MEMORY = {
   env: { MALLOC_ARENA_MAX: '2' },
