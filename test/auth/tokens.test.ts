@@ -54,10 +54,12 @@ t.test('forged, malformed and foreign tokens: 401 with no hint', async (t) => {
   const [payload, signature] = (good.token ?? '').slice('AUTH_tk'.length).split('.')
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>
   const asAdmin = Buffer.from(JSON.stringify({ ...claims, u: 'admin:admin' })).toString('base64url')
-  const flipped = signature.slice(0, -2) + (signature.endsWith('A') ? 'B' : 'A') + signature.slice(-1)
+  const alter = (at: number): string => signature.slice(0, at) + (signature[at] === 'A' ? 'B' : 'A') + signature.slice(at + 1)
   const bad = {
     'claims changed, signature kept': `AUTH_tk${asAdmin}.${signature}`,
-    'signature altered': `AUTH_tk${payload}.${flipped}`,
+    'signature altered': `AUTH_tk${payload}.${alter(signature.length - 2)}`,
+    'last signature character altered': `AUTH_tk${payload}.${alter(signature.length - 1)}`,
+    'stray character in the signature': `AUTH_tk${payload}.${signature.slice(0, 10)}!${signature.slice(10)}`,
     'signed with another secret': issueToken('some-other-cluster-secret', 'test:tester', 3600).token,
     'no signature': `AUTH_tk${payload}`,
     garbage: 'AUTH_tk!!!',
