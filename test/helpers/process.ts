@@ -3,6 +3,8 @@
  * processes from the compiled CLI, waited for on /healthcheck, and killed when the test ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomInt } from 'node:crypto'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,25 +15,65 @@ import { fileURLToPath } from 'node:url'
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli.js')
 
-/** Ports this process has handed out: the kernel may offer a just-closed port again at once. */
-const handedOut = new Set<number>()
+/**
+ * Ports for the daemons tests start are taken below the kernel's ephemeral range (32768 and up):
+ * neither another process's listen(0) nor an outgoing connection can take one between the test
+ * choosing it and the daemon binding it. Test files run in parallel, so each port is claimed by a
+ * lock file in a shared directory, holding the claimer's pid; a claim whose process is gone is
+ * stale and taken over.
+ */
+const TEST_PORTS = { first: 20000, count: 12000 }
+const claimDir = join(tmpdir(), 'ringstore-test-ports')
+const claimFiles: string[] = []
+process.on('exit', () => { for (const file of claimFiles) rmSync(file, { force: true }) })
+
+function processAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function claimPort (port: number, takeOver = true): boolean {
+  const file = join(claimDir, String(port))
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' })
+    claimFiles.push(file)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
+  if (!takeOver) return false
+  let holder: number
+  try {
+    holder = Number(readFileSync(file, 'utf8'))
+  } catch {
+    return false
+  }
+  if (!Number.isInteger(holder) || holder <= 0 || processAlive(holder)) return false
+  rmSync(file, { force: true })
+  return claimPort(port, false)
+}
+
+async function bindable (port: number): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    const srv = createServer()
+    srv.unref()
+    srv.once('error', () => { resolve(false) })
+    srv.listen(port, '127.0.0.1', () => { srv.close(() => { resolve(true) }) })
+  })
+}
 
 export async function freePort (): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer()
-      srv.unref()
-      srv.on('error', reject)
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address()
-        srv.close(() => { resolve(typeof addr === 'object' && addr !== null ? addr.port : 0) })
-      })
-    })
-    if (!handedOut.has(port)) {
-      handedOut.add(port)
-      return port
-    }
+  mkdirSync(claimDir, { recursive: true })
+  const start = randomInt(TEST_PORTS.count)
+  for (let i = 0; i < TEST_PORTS.count; i++) {
+    const port = TEST_PORTS.first + (start + i) % TEST_PORTS.count
+    if (claimPort(port) && await bindable(port)) return port
   }
+  throw new Error(`no free port in ${TEST_PORTS.first}-${TEST_PORTS.first + TEST_PORTS.count - 1}: see ${claimDir}`)
 }
 
 /**

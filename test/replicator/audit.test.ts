@@ -241,6 +241,7 @@ t.test('the auditor checks at most files_per_second objects per second on a node
   for (let i = 0; i < 24; i++) await writer.write('small', `o${i}`, Buffer.from(`object ${i}`))
   const pass = await runPass('auditor', cluster.configs[0])
   const objects = pass.objects as number
-  t.ok(objects >= 12, `node 1 holds ${objects} of the 72 replicas`)
+  // Node 1's share is random (each run picks its own hash path secret): at least 8 is near certain.
+  t.ok(objects >= 8, `node 1 holds ${objects} of the 72 replicas`)
   t.ok((pass.seconds as number) >= (objects - 4) / 4 - 0.1, `${objects} objects took ${pass.seconds as number} s at 4 per second`)
 })

@@ -13,15 +13,18 @@ t.test('expired objects are deleted with their listing rows', async (t) => {
   const c = cring.getNodes('AUTH_test', 'logs')
   const ts = (Date.now() / 1000).toFixed(5)
   for (const d of c.nodes) await (await request(`http://${d.ip}:${d.port}/${d.device}/${c.part}/AUTH_test/logs`, { method: 'PUT', headers: { 'x-timestamp': ts } })).body.dump()
-  const deleteAt = String(Math.floor(Date.now() / 1000) + 2)
+  // At least 3 s ahead: every PUT lands before it even on a loaded machine.
+  const deleteAt = String(Math.floor(Date.now() / 1000) + 4)
   for (const name of ['short', 'long']) {
     const { part, nodes } = ring.getNodes('AUTH_test', 'logs', name)
+    // One timestamp for the replicas of an object, as the proxy gives them.
+    const stamp = (Date.now() / 1000).toFixed(5)
     await Promise.all(nodes.map(async (d, i) => {
       const res = await request(`http://${d.ip}:${d.port}/${d.device}/${part}/AUTH_test/logs/${name}`, {
         method: 'PUT',
         body: name,
         headers: {
-          'x-timestamp': (Date.now() / 1000).toFixed(5),
+          'x-timestamp': stamp,
           'x-delete-at': name === 'short' ? deleteAt : String(Number(deleteAt) + 3600),
           'x-container-host': `${c.nodes[i].ip}:${c.nodes[i].port}`,
           'x-container-device': c.nodes[i].device,
@@ -31,7 +34,7 @@ t.test('expired objects are deleted with their listing rows', async (t) => {
       await res.body.dump()
     }))
   }
-  await new Promise((resolve) => setTimeout(resolve, 3000))
+  await new Promise((resolve) => setTimeout(resolve, Number(deleteAt) * 1000 + 100 - Date.now()))
   const passes = await Promise.all(cluster.configs.map(async (config) => await runPass('expirer', config)))
   t.equal(passes.reduce((n, p) => n + (p.expired ?? 0), 0), 3, 'each of the three replicas of the expired object was deleted')
   await replicateUntilQuiet(cluster.configs)

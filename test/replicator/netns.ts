@@ -12,8 +12,8 @@
  *   region links.
  * The test process reaches every region through the router over its own veth, undelayed by the
  * emulator (with netem, a region's answers to it are delayed too: netem sits on the region's
- * egress). Names and the subnet are unique per call; the namespaces are deleted and the
- * emulator is killed at teardown. Needs root (CI runs as root): a failure to create them fails
+ * egress). Names are unique per call, the subnet across processes too; the namespaces are
+ * deleted and the emulator is killed at teardown. Needs root (CI runs as root): a failure to create them fails
  * the test.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -102,10 +102,26 @@ async function startEmulator (t: Teardown, ns: string, shape: WanShape): Promise
   })
 }
 
+/**
+ * A /24 under 10.99 that no other WAN on this host uses, held by a blackhole route in the main
+ * namespace until the router's route replaces it. Adding a route is atomic, so test files running
+ * in parallel never get the same one: the kernel refuses the second with "File exists".
+ */
+function claimSubnet (): string {
+  for (let i = 0; i < 250; i++) {
+    const subnet = `10.99.${(process.pid + created + i) % 250}`
+    try {
+      ip('route', 'add', 'blackhole', `${subnet}.0/24`)
+      return subnet
+    } catch {}
+  }
+  throw new Error('no free 10.99.x.0/24 for a WAN: each has a route in the main namespace (`ip route show 10.99.0.0/16`)')
+}
+
 export async function createWan (t: Teardown, regions: number, shape: WanShape): Promise<Wan> {
   created++
   const id = `${process.pid % 10000}${created % 10}`
-  const subnet = `10.99.${(process.pid + created) % 250}`
+  const subnet = claimSubnet()
   const routerNs = `rsrt${id}`
   const namespaces = Array.from({ length: regions }, (_v, i) => `rsr${i + 1}x${id}`)
   const regionDev = (i: number): string => `rsa${i}x${id}`
@@ -118,6 +134,7 @@ export async function createWan (t: Teardown, regions: number, shape: WanShape):
   t.teardown(() => {
     for (const ns of [...namespaces, routerNs]) { try { ip('netns', 'del', ns) } catch {} }
     try { ip('link', 'del', hostVeth) } catch {}
+    try { ip('route', 'del', `${subnet}.0/24`) } catch {}
   })
   ip('netns', 'add', routerNs)
   // Packets from the TUN come back in on another interface than the route to their source.
@@ -140,7 +157,7 @@ export async function createWan (t: Teardown, regions: number, shape: WanShape):
   ip('-n', routerNs, 'link', 'set', `rshr${id}`, 'up')
   ip('addr', 'add', `${subnet}.254/30`, 'dev', hostVeth)
   ip('link', 'set', hostVeth, 'up')
-  ip('route', 'add', `${subnet}.0/24`, 'via', `${subnet}.253`)
+  ip('route', 'replace', `${subnet}.0/24`, 'via', `${subnet}.253`)
 
   const emulator = netem(namespaces[0], regionDev(0), shape) ? 'netem' : 'tun'
   if (emulator === 'netem') {
