@@ -13,8 +13,8 @@
  * The test process reaches every region through the router over its own veth, undelayed by the
  * emulator (with netem, a region's answers to it are delayed too: netem sits on the region's
  * egress). Names are unique per call, the subnet across processes too; the namespaces are
- * deleted and the emulator is killed at teardown. Needs root (CI runs as root): a failure to create them fails
- * the test.
+ * deleted and the emulator is killed at teardown. Needs root (CI runs as root): a failure to
+ * create them fails the test.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
@@ -113,7 +113,9 @@ function claimSubnet (): string {
     try {
       ip('route', 'add', 'blackhole', `${subnet}.0/24`)
       return subnet
-    } catch {}
+    } catch (err) {
+      if (!/File exists/.test((err as Error).message)) throw err
+    }
   }
   throw new Error('no free 10.99.x.0/24 for a WAN: each has a route in the main namespace (`ip route show 10.99.0.0/16`)')
 }
