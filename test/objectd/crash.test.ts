@@ -2,6 +2,7 @@ import t from 'tap'
 import { createHash, randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { until } from '../helpers/until.js'
 import { call, startObjectd } from './helpers.js'
 
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex')
@@ -61,12 +62,12 @@ t.test('SIGKILL during writes: acknowledged writes survive, rows and data agree'
   t.same(await readdir(join(od.devicesDir, 'sda', 'tmp')), [], 'start-up emptied tmp/')
   // Housekeeping runs at start-up: once its pass has finished, every data file left is named by
   // a row. Every name counts, since a write cut off by the kill may be stored unacknowledged.
-  const housekept = async (): Promise<boolean> => {
+  const housekeeping = await until('the start-up housekeeping pass', async () => {
     const recon = JSON.parse((await call(base, 'GET', '/recon')).text) as { daemons: Record<string, { started?: number }> }
-    return (recon.daemons['objectd-housekeeping']?.started ?? 0) >= restartedAt
-  }
-  for (let waited = 0; !await housekept() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
-  t.ok(await housekept(), 'the start-up housekeeping pass finished')
+    const pass = recon.daemons['objectd-housekeeping']
+    return (pass?.started ?? 0) >= restartedAt ? pass : undefined
+  }, 10_000)
+  t.ok((housekeeping.started ?? 0) >= restartedAt, 'the start-up housekeeping pass finished')
   const files = await listFiles(join(od.devicesDir, 'sda', 'objects'))
   const named = new Set<string>()
   for (let n = 0; n < 24; n++) {

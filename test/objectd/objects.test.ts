@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import { Readable } from 'node:stream'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { until } from '../helpers/until.js'
 import { call, startObjectd, ts } from './helpers.js'
 
 const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex')
@@ -130,11 +131,10 @@ t.test('objects', async (t) => {
     }
     t.equal((await call(base, 'GET', name)).status, 404)
     // The node notices the closed connection on its own time: allow it a few seconds.
-    let left = await readdir(join(od.devicesDir, 'sda', 'tmp'))
-    for (let waited = 0; left.length > 0 && waited < 5000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      left = await readdir(join(od.devicesDir, 'sda', 'tmp'))
-    }
+    const left = await until('the temp file removed', async () => {
+      const files = await readdir(join(od.devicesDir, 'sda', 'tmp'))
+      return files.length === 0 ? files : undefined
+    }, 5000)
     t.same(left, [], 'temp file removed')
   })
 

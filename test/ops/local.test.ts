@@ -7,9 +7,9 @@
 import t from 'tap'
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { prepareLayout } from '../../src/local/layout.js'
 import { freePort, spawnCli, tempDir } from '../helpers/process.js'
+import { until } from '../helpers/until.js'
 
 const DAEMONS = ['replicator', 'updater', 'auditor', 'expirer']
 
@@ -45,16 +45,6 @@ async function childrenOf (pid: number): Promise<Array<{ pid: number, args: stri
 async function logLines (name: string): Promise<Array<Record<string, unknown>>> {
   const text = await readFile(join(dataDir, 'logs', `${name}.log`), 'utf8').catch(() => '')
   return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
-}
-
-async function until<T> (what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(200)
-  }
 }
 
 const local = spawnCli(t, ['local', '--data', dataDir])

@@ -7,6 +7,7 @@ import { loadRingFile, openRing } from '../../src/ring/index.js'
 import { StaticRing } from '../../src/ring/ring.js'
 import { encodeRingFile } from '../../src/ring/ring-file.js'
 import { tempDir } from '../helpers/process.js'
+import { until } from '../helpers/until.js'
 import { assignmentOf, builderOf, tierOf } from './fixtures.js'
 
 const secrets = { prefix: 'pre', suffix: 'suf' }
@@ -118,13 +119,13 @@ t.test('openRing follows a rewritten ring file', async (t) => {
   b.addDevice({ region: 1, zone: 1, ip: '10.1.1.9', port: 6200, device: 'new', weight: 100 })
   b.rebalance({ seed: 2 })
   await b.writeRing(file)
-  await waitFor(() => ring.version !== firstVersion)
+  await until('the rewritten ring', () => ring.version !== firstVersion || undefined, 5000, 10)
   t.equal(ring.devices.length, 17, 'the new ring answers')
   t.same(ring.getPartNodes(0).map((d) => d.id), Array.from(assignmentOf(b).subarray(0, 3)))
 
   const reloadedVersion = ring.version
   await writeFile(file, 'not a ring')
-  await waitFor(() => errors.length > 0)
+  await until('an error about the bad file', () => errors[0], 5000, 10)
   t.match(errors[0].message, /not a valid ring file/)
   t.equal(ring.version, reloadedVersion, 'a bad file leaves the last good ring in use')
 })
@@ -143,11 +144,4 @@ t.test('unreadable ring files give clear errors', async (t) => {
   await t.rejects(loadRingFile(file, secrets), /not a ring file/)
 })
 
-async function waitFor (condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
