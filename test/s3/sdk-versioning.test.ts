@@ -180,3 +180,51 @@ t.test('Suspended: writes replace the null version, older versions stay', async 
   t.same(versionsOf(await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 's' }))), [['s', 'null', true], ['s', v1, false]])
   t.equal(await errorCode(s3.send(new DeleteBucketCommand({ Bucket }))), 'BucketNotEmpty')
 })
+
+t.test('writes through the Swift API to a versioned bucket are versions too', async (t) => {
+  const B = 'vers-swift'
+  await s3.send(new CreateBucketCommand({ Bucket: B }))
+  await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }))
+  const { token, storageUrl } = await cluster.auth()
+  const swift = async (method: string, name: string, body?: string, headers: Record<string, string> = {}): Promise<Response> => {
+    const res = await fetch(`${storageUrl}/${B}/${name}`, { method, body, headers: { 'x-auth-token': token, ...headers } })
+    await res.arrayBuffer()
+    return res
+  }
+  const read = async (Key: string, VersionId?: string): Promise<string> =>
+    await (await s3.send(new GetObjectCommand({ Bucket: B, Key, VersionId }))).Body?.transformToString() ?? ''
+  const listed = async (Prefix: string): Promise<Array<[string, string, boolean]>> =>
+    versionsOf(await s3.send(new ListObjectVersionsCommand({ Bucket: B, Prefix })))
+  const id = /^\d{10}\.\d{5}$/
+
+  const first = (await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 's3 write' }))).VersionId as string
+  t.equal((await swift('PUT', 'k', 'swift write')).status, 201)
+  const second = (await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'k' }))).VersionId as string
+  t.match(second, id, 'a Swift write gets a version id')
+  t.equal((await swift('PUT', 'k', 'swift again')).status, 201)
+  const third = (await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'k' }))).VersionId as string
+  t.same(await listed('k'), [['k', third, true], ['k', second, false], ['k', first, false]])
+  t.same([await read('k', first), await read('k', second), await read('k')], ['s3 write', 'swift write', 'swift again'])
+
+  t.equal((await swift('PUT', 'c', 'c1')).status, 201)
+  t.equal((await swift('COPY', 'k', undefined, { destination: `${B}/c` })).status, 201)
+  t.equal((await listed('c')).length, 2, 'a Swift COPY onto a versioned name keeps what it replaced')
+  t.equal(await read('c'), 'swift again')
+
+  t.equal((await swift('DELETE', 'k')).status, 204)
+  const missing = await failure(s3.send(new GetObjectCommand({ Bucket: B, Key: 'k' })))
+  t.equal(missing.$response?.headers['x-amz-delete-marker'], 'true', 'a Swift DELETE leaves a delete marker')
+  const marker = missing.$response?.headers['x-amz-version-id'] as string
+  t.equal((await swift('GET', 'k')).status, 404)
+  t.equal((await swift('DELETE', 'k')).status, 404, 'deleting what is already deleted answers 404')
+  t.same(await listed('k'), [['k', third, false], ['k', second, false], ['k', first, false], ['k*', marker, true]], 'and writes no second marker')
+  await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'k', VersionId: marker }))
+  t.equal(await (await fetch(`${storageUrl}/${B}/k`, { headers: { 'x-auth-token': token } })).text(), 'swift again', 'the marker removed, Swift reads the last version')
+
+  await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Suspended' } }))
+  t.equal((await swift('PUT', 'k', 'suspended 1')).status, 201)
+  t.equal((await swift('PUT', 'k', 'suspended 2')).status, 201)
+  t.same(await listed('k'), [['k', 'null', true], ['k', third, false], ['k', second, false], ['k', first, false]],
+    'while Suspended a Swift write replaces the null version')
+  t.equal(await read('k', 'null'), 'suspended 2')
+})

@@ -2,15 +2,15 @@
  * Service and bucket operations: ListBuckets, CreateBucket (LocationConstraint names a storage
  * policy), HeadBucket, DeleteBucket, GetBucketLocation, Get/PutBucketVersioning, Get/PutBucketAcl.
  * A bucket is a container in the caller's account; its multipart parts live in `<bucket>+segments`,
- * its older versions in `<bucket>+versions` (versioning.ts).
+ * its older versions in `<bucket>+versions` (core/bucket-versioning.ts).
  */
+import { VERSIONING_SYSMETA, versioningOf, versionsContainer } from '../core/bucket-versioning.js'
 import { aclDocument, cannedOfContainer, cannedOfDocument, containerAclHeaders } from './acl.js'
 import { checkNewBucketName } from './address.js'
 import { BucketRegistry } from './bucket-registry.js'
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'
 import { S3Error, malformedXml, noSuchBucket } from './errors.js'
 import { sendEmpty, sendXml } from './respond.js'
-import { VERSIONING_SYSMETA, versioningOf, versionsContainer } from './versioning.js'
 import { parseXml, textOf } from './xml.js'
 
 /** The hidden container that holds a bucket's multipart uploads and parts. */

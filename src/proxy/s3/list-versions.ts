@@ -1,5 +1,5 @@
 /**
- * ListObjectVersions: the bucket's current objects and its archive (versioning.ts) walked side by
+ * ListObjectVersions: the bucket's current objects and its archive (core/bucket-versioning.ts) walked side by
  * side in key order, each key's versions and delete markers newest first, the first of each key
  * the latest. Paging as S3: key-marker and version-id-marker resume after a version,
  * NextKeyMarker/NextVersionIdMarker name the last one listed; a delimiter rolls keys up into
@@ -9,15 +9,16 @@
 import { CoreError } from '../core/errors.js'
 import type { ListEntry } from '../core/listing-pages.js'
 import { isDeleteMarker } from '../core/versioning.js'
+import {
+  NULL_VERSION, archiveName, parseArchiveName, versionIdOf, type ArchivedName, type BucketVersions
+} from '../core/bucket-versioning.js'
 import { bucketOf, isoTime } from './buckets.js'
 import type { S3Context, S3Request } from './context.js'
 import { invalidArgument } from './errors.js'
 import { PAST_PREFIX, encoder, maxKeysOf, owner, withLargeObjectFacts } from './listing.js'
 import { bucketVersions } from './objects.js'
 import { sendXml } from './respond.js'
-import {
-  NULL_VERSION, archiveName, checkVersionId, parseArchiveName, versionIdOf, type ArchivedName, type BucketVersions
-} from './versioning.js'
+import { checkVersionId } from './versioning.js'
 import type { XmlObject } from './xml.js'
 
 const PAGE = 1000

@@ -2,9 +2,12 @@
  * Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject and the object
  * ACL calls. Bodies stream from the client through the checks of upload-body.ts into the core,
  * and from the core back to the client; nothing is buffered whole. On a versioned bucket the
- * writes and deletes go through its versions (versioning.ts), and reads may name a versionId.
+ * writes and deletes go through its versions (core/bucket-versioning.ts), and reads may name a versionId.
  */
 import { httpDate } from '../../common/timestamp.js'
+import {
+  BucketVersions, NULL_VERSION, VERSION_ID_SYSMETA, versionIdOf, versioningOf, type DeleteOutcome
+} from '../core/bucket-versioning.js'
 import { ETAG_IS_AT } from '../core/large-objects.js'
 import type { ObjectRef, ObjectResponse, PutResult } from '../core/objects.js'
 import { CoreError } from '../core/errors.js'
@@ -18,9 +21,7 @@ import { rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js
 import { SLO_S3_ETAG } from './multipart-keys.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { uploadBody, type UploadBody } from './upload-body.js'
-import {
-  BucketVersions, NULL_VERSION, VERSION_ID_SYSMETA, checkVersionId, noSuchVersion, versionIdOf, versioningOf, type DeleteOutcome
-} from './versioning.js'
+import { checkVersionId, noSuchVersion } from './versioning.js'
 
 export function objectRef (r: S3Request, container = bucketOf(r), object = r.key as string): ObjectRef {
   return { account: r.account, container, object }
@@ -28,7 +29,7 @@ export function objectRef (r: S3Request, container = bucketOf(r), object = r.key
 
 /** The request's bucket's versions; NoSuchBucket when there is no such bucket. */
 export async function bucketVersions (ctx: S3Context, r: S3Request): Promise<BucketVersions> {
-  return new BucketVersions(ctx, r.account, bucketOf(r), versioningOf(await requireBucket(ctx, r)))
+  return new BucketVersions(ctx.store, r.account, bucketOf(r), versioningOf(await requireBucket(ctx, r)))
 }
 
 /** The request's versionId parameter, checked; undefined when there is none. */
@@ -231,7 +232,7 @@ async function copySourceVersion (ctx: S3Context, account: string, src: ReturnTy
   if (src.versionId === undefined) return current
   const info = await ctx.store.containers.info(account, src.bucket)
   if (!info.exists) throw noSuchBucket(src.bucket)
-  const found = await new BucketVersions(ctx, account, src.bucket, versioningOf(info)).find(src.key, src.versionId)
+  const found = await new BucketVersions(ctx.store, account, src.bucket, versioningOf(info)).find(src.key, src.versionId)
   if (found === undefined) throw noSuchVersion(src.key, src.versionId)
   if (found.where === 'archive' && found.marker) {
     throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.')

@@ -9,6 +9,10 @@
  * The archive is a container of the same account (URL-encoded name in the header) that the
  * caller must be allowed to write; versions are named as Swift names them (core/versioning.ts).
  * Setting both headers on one container is a 400.
+ * - S3 bucket versioning (set with PutBucketVersioning): a write keeps what it replaces as a
+ *   version, a DELETE of an existing object leaves a delete marker, exactly as the S3 API's own
+ *   writes do (core/bucket-versioning.ts), so that S3 clients find every version whichever API
+ *   wrote it. It wins over the two headers above when a container has both.
  *
  * How: the rest of the pipeline gets a view of the store whose object writes archive first
  * whenever the container written is versioned. So every write a request makes is versioned, not
@@ -25,6 +29,7 @@
  * Enable: `versioned_writes` in the proxy config's `pipeline` (default), before `bulk`, `slo`
  * and `dlo` (they write through its view) and before `symlink`.
  */
+import { BucketVersions, versioningOf } from '../../core/bucket-versioning.js'
 import { CoreError } from '../../core/errors.js'
 import { LargeObjects } from '../../core/large-objects.js'
 import type { ObjectRef, Objects } from '../../core/objects.js'
@@ -36,9 +41,13 @@ import { headerValue } from '../headers.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 
 interface ArchiveSetting { mode: 'stack' | 'history', archive: Archive }
+interface BucketSetting { mode: 's3', versions: BucketVersions }
 
-async function settingOf (store: ObjectStore, account: string, container: string): Promise<ArchiveSetting | undefined> {
-  const meta = (await store.containers.info(account, container)).meta
+async function settingOf (store: ObjectStore, account: string, container: string): Promise<ArchiveSetting | BucketSetting | undefined> {
+  const info = await store.containers.info(account, container)
+  const s3 = versioningOf(info)
+  if (s3 !== undefined) return { mode: 's3', versions: new BucketVersions(store, account, container, s3) }
+  const meta = info.meta
   const stack = meta['x-versions-location'] ?? ''
   const history = meta['x-history-location'] ?? ''
   const value = stack !== '' ? stack : history
@@ -62,7 +71,9 @@ function checkContainerSettings (r: SwiftRequest): void {
 }
 
 /** Why `ref` may not be written as a versioned write now (status and text), if it may not. */
-async function refusal (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, setting: ArchiveSetting): Promise<[number, string] | undefined> {
+async function refusal (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, setting: ArchiveSetting | BucketSetting): Promise<[number, string] | undefined> {
+  // A bucket's versions are kept for whoever may write the bucket, as the S3 API keeps them.
+  if (setting.mode === 's3') return undefined
   const archive = setting.archive.container
   if (!(await r.allowed('PUT', ref.account, archive, ref.object))) {
     return [r.identity === undefined ? 401 : 403, `no write access to the versions container ${archive}`]
@@ -74,7 +85,7 @@ async function refusal (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, set
 /** The store as the rest of the pipeline sees it: writes to a versioned container archive first. */
 function versionedStore (store: ObjectStore, r: SwiftRequest): ObjectStore {
   const versions = new Versioning(store)
-  const settingFor = async (ref: ObjectRef): Promise<ArchiveSetting | undefined> => {
+  const settingFor = async (ref: ObjectRef): Promise<ArchiveSetting | BucketSetting | undefined> => {
     const setting = await settingOf(store, ref.account, ref.container)
     if (setting === undefined) return undefined
     const refused = await refusal(store, r, ref, setting)
@@ -85,12 +96,17 @@ function versionedStore (store: ObjectStore, r: SwiftRequest): ObjectStore {
   // Objects.copy writes its destination through `this.put`, so copies archive here as well.
   objects.put = async (ref, input) => {
     const setting = await settingFor(ref)
+    if (setting?.mode === 's3') {
+      const written = await setting.versions.write(ref.object, async (marks) => await store.objects.put(ref, { ...input, headers: { ...input.headers, ...marks } }))
+      return written.result
+    }
     if (setting !== undefined) await versions.archiveCurrent(ref, setting.archive)
     return await store.objects.put(ref, input)
   }
   objects.delete = async (ref) => {
     const setting = await settingFor(ref)
     if (setting === undefined) return await store.objects.delete(ref)
+    if (setting.mode === 's3') return await setting.versions.deleteCurrent(ref.object) ? 204 : 404
     if (setting.mode === 'history') {
       await versions.archiveCurrent(ref, setting.archive)
       await versions.writeDeleteMarker(ref, setting.archive)
