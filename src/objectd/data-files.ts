@@ -32,13 +32,13 @@ export interface DataFileStats {
   onFsync?: (seconds: number) => void
 }
 
-/** Reads a request body; `expected` is Content-Length when the body is not chunked. */
 /**
  * Body bytes gathered before one write to the temp file: a write per network chunk (16-64 KiB)
  * costs a thread-pool round trip each and held large uploads to a few tens of MB/s.
  */
 const WRITE_BATCH_BYTES = 1024 * 1024
 
+/** Reads a request body; `expected` is Content-Length when the body is not chunked. */
 export async function receiveBody (req: IncomingMessage, device: Device, expected: number | undefined,
   inlineMax: number, stats: DataFileStats): Promise<ReceivedBody> {
   const md5 = createHash('md5')
