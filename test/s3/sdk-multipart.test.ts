@@ -67,6 +67,45 @@ t.test('complete: S3 ETag, size, metadata, listing, ranges across parts, Swift r
   t.equal(md5(Buffer.from(await swift.arrayBuffer())), md5(whole), 'the Swift API reads the whole object')
 })
 
+t.test('GetObject and HeadObject by partNumber: each part of a multipart object, a plain object as one part', async (t) => {
+  const total = part1.length + part2.length + part3.length
+  const starts = [0, part1.length, part1.length + part2.length]
+  for (const [i, part] of [part1, part2, part3].entries()) {
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: i + 1 }))
+    const body = Buffer.from(await got.Body?.transformToByteArray() as Uint8Array)
+    t.equal(md5(body), md5(part), `part ${i + 1}'s bytes`)
+    t.same([got.$metadata.httpStatusCode, got.ContentLength, got.ContentRange, got.PartsCount, got.ETag],
+      [206, part.length, `bytes ${starts[i]}-${starts[i] + part.length - 1}/${total}`, 3, expectedEtag])
+  }
+  const head = await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 2 }))
+  t.same([head.ContentLength, head.PartsCount, head.ETag], [part2.length, 3, expectedEtag])
+  const matched = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 3, IfMatch: expectedEtag }))
+  t.equal(await matched.Body?.transformToString(), 'the tail', 'If-Match on the whole object\'s ETag, as the SDKs\' multipart downloads send it')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 3, IfMatch: '"0123456789abcdef0123456789abcdef-3"' }))), 'PreconditionFailed')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 4 }))), 'InvalidPartNumber')
+  t.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 4 }))), '416')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 0 }))), 'InvalidArgument')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 10001 }))), 'InvalidArgument')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'big/object', PartNumber: 1, Range: 'bytes=0-1' }))), 'InvalidRequest')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'no/such/object', PartNumber: 1 }))), 'NoSuchKey')
+
+  await s3.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'plain', Body: 'one part' }))
+  const plain = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'plain', PartNumber: 1 }))
+  t.same([await plain.Body?.transformToString(), plain.ContentRange, plain.PartsCount], ['one part', 'bytes 0-7/8', undefined], 'a plain object is its one part')
+  t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'plain', PartNumber: 2 }))), 'InvalidPartNumber')
+  await s3.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'empty', Body: '' }))
+  const empty = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'empty', PartNumber: 1 }))
+  t.same([empty.$metadata.httpStatusCode, await empty.Body?.transformToString()], [200, ''], 'an empty object\'s one part is empty')
+
+  const withEmptyTail = await upload('empty-tail', [part1, Buffer.alloc(0)])
+  await s3.send(new CompleteMultipartUploadCommand({
+    Bucket: 'mpu', Key: 'empty-tail', UploadId: withEmptyTail.uploadId,
+    MultipartUpload: { Parts: withEmptyTail.etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) }
+  }))
+  const tail = await s3.send(new GetObjectCommand({ Bucket: 'mpu', Key: 'empty-tail', PartNumber: 2 }))
+  t.same([await tail.Body?.transformToString(), tail.ContentLength, tail.PartsCount], ['', 0, 2], 'an empty last part')
+})
+
 t.test('copies of a multipart object and copies into parts', async (t) => {
   const copied = await s3.send(new CopyObjectCommand({ Bucket: 'mpu', Key: 'copy-of-big', CopySource: 'mpu/big/object' }))
   const total = part1.length + part2.length + part3.length

@@ -24,6 +24,7 @@ const STATUS = {
   InvalidDigest: 400,
   InvalidLocationConstraint: 400,
   InvalidPart: 400,
+  InvalidPartNumber: 416,
   InvalidPartOrder: 400,
   InvalidPolicyDocument: 400,
   InvalidRange: 416,

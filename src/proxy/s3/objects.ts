@@ -18,7 +18,8 @@ import { checksumHeader, checksumSysmeta } from './checksums.js'
 import { header, type S3Context, type S3Request } from './context.js'
 import { S3Error, invalidArgument, noSuchBucket, noSuchKey } from './errors.js'
 import { rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
-import { SLO_S3_ETAG } from './multipart-keys.js'
+import { SLO_S3_ETAG, checkPartNumber } from './multipart-keys.js'
+import { partRead, type PartRead } from './part-read.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { uploadBody, type UploadBody } from './upload-body.js'
 import { checkVersionId, noSuchVersion } from './versioning.js'
@@ -95,17 +96,28 @@ export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | '
     const v = header(r, name)
     if (v !== undefined) conditions[name] = v
   }
-  if (r.query.has('partNumber')) throw new S3Error('NotImplemented', 'GetObject by partNumber is not implemented')
+  const partParam = r.query.get('partNumber')
+  const part = partParam === null ? undefined : checkPartNumber(partParam)
+  let parted: PartRead | undefined
+  const read = async (ref: ObjectRef): Promise<ObjectResponse> => {
+    if (part === undefined) return await ctx.store.objects.get(ref, method, conditions)
+    parted = await partRead(ctx.store, ref, part, conditions)
+    return await ctx.store.objects.get(ref, parted.empty ? 'HEAD' : method, parted.conditions)
+  }
   const versionId = versionIdParam(r)
   const { res, versionHeaders } = versionId === undefined
-    ? await readCurrent(ctx, r, method, conditions)
-    : await readVersion(ctx, r, method, conditions, versionId)
-  if (res.status === 412) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' })
+    ? await readCurrent(ctx, r, read)
+    : await readVersion(ctx, r, method, read, versionId)
+  if (res.status === 412) {
+    if (parted?.guarded === true) throw new S3Error('ServiceUnavailable', 'The object changed while its part was read; retry')
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' })
+  }
   if (res.status === 416) {
     throw new S3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: conditions.range ?? '' },
       res.headers['content-range'] !== undefined ? { 'content-range': res.headers['content-range'] } : {})
   }
-  const headers = { ...responseHeaders(r, res.headers), ...versionHeaders }
+  const headers = { ...responseHeaders(r, res.headers), ...versionHeaders, ...parted?.headers }
+  if (parted?.empty === true) headers['content-length'] = '0'
   if (res.status === 304) {
     r.reply.code(304).headers({ etag: headers.etag ?? '', 'last-modified': headers['last-modified'] ?? '' }).send()
     return
@@ -119,8 +131,8 @@ export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | '
 }
 
 /** The current version; on a versioned bucket, a missing key whose latest version is a delete marker says so. */
-async function readCurrent (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD', conditions: Record<string, string>): Promise<VersionRead> {
-  const res = await ctx.store.objects.get(objectRef(r), method, conditions)
+async function readCurrent (ctx: S3Context, r: S3Request, read: ObjectRead): Promise<VersionRead> {
+  const res = await read(objectRef(r))
   if (res.status !== 404) {
     const versioned = versioningOf(await ctx.store.containers.info(r.account, bucketOf(r))) !== undefined
     return { res, versionHeaders: versioned && res.status < 300 ? { 'x-amz-version-id': versionIdOf(res.headers) } : {} }
@@ -130,13 +142,15 @@ async function readCurrent (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD'
 }
 
 interface VersionRead { res: ObjectResponse, versionHeaders: Record<string, string> }
+/** Reads an object as the request asks (method, conditionals, part). */
+type ObjectRead = (ref: ObjectRef) => Promise<ObjectResponse>
 
 function markerHeaders (versionId: string): Record<string, string> {
   return { 'x-amz-delete-marker': 'true', 'x-amz-version-id': versionId }
 }
 
 /** One version by id: the current object or an archived one; a delete marker is not readable. */
-async function readVersion (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD', conditions: Record<string, string>,
+async function readVersion (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD', read: ObjectRead,
   versionId: string): Promise<VersionRead> {
   const found = await (await bucketVersions(ctx, r)).find(r.key as string, versionId)
   if (found === undefined) throw noSuchVersion(r.key as string, versionId)
@@ -144,7 +158,7 @@ async function readVersion (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD'
     throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.',
       { Method: method, ResourceType: 'DeleteMarker' }, { ...markerHeaders(versionId), allow: 'DELETE', 'last-modified': httpDate(found.stamp) })
   }
-  const res = await ctx.store.objects.get(found.ref, method, conditions)
+  const res = await read(found.ref)
   if (res.status === 404) throw noSuchVersion(r.key as string, versionId)
   // An archived copy was written when archived: the version's own time is its stamp.
   const lastModified: Record<string, string> = found.where === 'archive' ? { 'last-modified': httpDate(found.stamp) } : {}
