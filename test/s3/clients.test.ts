@@ -47,7 +47,9 @@ async function makeTree (root: string, bigMiB = 0): Promise<void> {
 const awsConfig = join(dir, 'aws-config')
 await writeFile(awsConfig, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n')
 const awsEnv = { AWS_ACCESS_KEY_ID: 'test:tester', AWS_SECRET_ACCESS_KEY: 'testing', AWS_CONFIG_FILE: awsConfig, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') }
-const aws = async (...args: string[]): Promise<string> => (await run('aws', ['--endpoint-url', cluster.url, ...args], awsEnv)).stdout
+// Debian's aws CLI (v2) by its path: a v1 installed with pip may come first on PATH, and v1
+// copies between S3 locations without the source's tags.
+const aws = async (...args: string[]): Promise<string> => (await run('/usr/bin/aws', ['--endpoint-url', cluster.url, ...args], awsEnv)).stdout
 
 t.test('aws CLI: mb, cp (200 MB multipart), sync, ls, s3api, rm', async (t) => {
   const tree = join(dir, 'aws-tree')
@@ -63,6 +65,13 @@ t.test('aws CLI: mb, cp (200 MB multipart), sync, ls, s3api, rm', async (t) => {
   t.match(head.ETag, /-\d+"$/, 'a multipart ETag')
   await aws('s3', 'cp', 's3://awscli/big.bin', join(dir, 'aws-big.back'))
   t.equal(await md5File(join(dir, 'aws-big.back')), await md5File(big), '200 MB round trip')
+  // A copy between S3 locations above the multipart threshold reads the source's tags first.
+  await aws('s3api', 'put-object-tagging', '--bucket', 'awscli', '--key', 'big.bin', '--tagging', 'TagSet=[{Key=kind,Value=big}]')
+  await aws('s3', 'cp', 's3://awscli/big.bin', 's3://awscli/big-copy.bin')
+  const copied = JSON.parse(await aws('s3api', 'head-object', '--bucket', 'awscli', '--key', 'big-copy.bin')) as { ContentLength: number }
+  t.equal(copied.ContentLength, 200 * 1024 * 1024, 's3 cp from S3 to S3')
+  const tags = JSON.parse(await aws('s3api', 'get-object-tagging', '--bucket', 'awscli', '--key', 'big-copy.bin')) as { TagSet: unknown[] }
+  t.same(tags.TagSet, [{ Key: 'kind', Value: 'big' }], 'with the tags')
   await aws('s3', 'sync', tree, 's3://awscli/tree')
   const listed = await aws('s3', 'ls', '--recursive', 's3://awscli/tree/')
   t.match(listed, /tree\/sub\/deeper\/name with spaces\+plus\.txt/)

@@ -18,7 +18,9 @@ t.test('operations by method, level and sub-resource', async (t) => {
   t.equal(name('PUT', 'b', 'k', '', { 'x-amz-copy-source': 'b/s' }), 'CopyObject')
   t.equal(name('POST', 'b', 'k', 'uploads'), 'CreateMultipartUpload')
   t.equal(name('DELETE', 'b', 'k', 'uploadId=u'), 'AbortMultipartUpload')
-  t.equal(name('GET', 'b', undefined, 'tagging'), 'GET ?tagging')
+  t.equal(name('GET', 'b', undefined, 'tagging'), 'GetBucketTagging')
+  t.equal(name('DELETE', 'b', 'k', 'tagging'), 'DeleteObjectTagging')
+  t.equal(name('GET', 'b', undefined, 'lifecycle'), 'GET ?lifecycle')
   t.throws(() => name('DELETE'), { code: 'MethodNotAllowed' })
 })
 

@@ -2,7 +2,7 @@
 // anonymous and cross-user reads and writes, presigned URLs, browser POST uploads with a policy,
 // bucket CORS and preflights, virtual-hosted style, and NotImplemented for what is not served.
 import {
-  CreateBucketCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketTaggingCommand, GetObjectAclCommand, GetObjectCommand,
+  CreateBucketCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetObjectAclCommand, GetObjectCommand,
   PutBucketAclCommand, PutBucketCorsCommand, PutObjectCommand, DeleteBucketCorsCommand, ListObjectsV2Command, PutObjectAclCommand
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
@@ -172,7 +172,7 @@ t.test('virtual-hosted style for the configured domain', async (t) => {
 })
 
 t.test('NotImplemented and malformed requests answer S3 errors', async (t) => {
-  t.equal(await errorCode(s3.send(new GetBucketTaggingCommand({ Bucket: 'shared' }))), 'NotImplemented')
+  t.equal(await errorCode(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'shared' }))), 'NotImplemented')
   const signed = aws4.sign({ host, path: '/shared?cors', method: 'PUT', service: 's3', region: 'us-east-1', body: '<CORSConfiguration><CORSRule>' },
     { accessKeyId: 'test:tester', secretAccessKey: 'testing' })
   const res = await fetch(`${cluster.url}/shared?cors`, { method: 'PUT', headers: signed.headers as Record<string, string>, body: '<CORSConfiguration><CORSRule>' })

@@ -1,7 +1,8 @@
 /**
  * S3 object headers on the way in and out: x-amz-meta-* is stored as Swift's X-Object-Meta-*, the
- * content headers S3 stores are kept as they are, and GET/HEAD answers carry them back along with
- * the ETag (quoted), the checksums when asked, and response-* overrides.
+ * content headers S3 stores are kept as they are, tags (x-amz-tagging) go to sysmeta in the same
+ * URL-encoded form, and GET/HEAD answers carry them back along with the ETag (quoted), the
+ * checksums when asked, the tag count, and response-* overrides.
  */
 import { OBJECT_ACL_SYSMETA, checkCanned } from './acl.js'
 import { storedChecksums } from './checksums.js'
@@ -20,6 +21,63 @@ const OVERRIDES: Record<string, string> = {
 /** Swift's limit on one request's metadata, which S3's 2 KB fits within. */
 const MAX_META_BYTES = 4096
 
+export const OBJECT_TAGGING_SYSMETA = 'x-object-sysmeta-s3-tagging'
+export const MAX_OBJECT_TAGS = 10
+/** S3's tag alphabet: letters, digits and spaces of any script, and + - = . _ : / @. */
+const TAG_TEXT = /^[\p{L}\p{N}\p{Zs}+\-=._:/@]*$/u
+
+export type Tags = Array<[string, string]>
+
+const invalidTag = (message: string): S3Error => new S3Error('InvalidTag', message)
+
+export function checkTags (tags: Tags, max: number, what: string): Tags {
+  if (tags.length > max) throw invalidTag(`${what} tags cannot be greater than ${max}`)
+  const keys = new Set<string>()
+  for (const [key, value] of tags) {
+    const keyLength = [...key].length
+    if (keyLength < 1 || keyLength > 128 || !TAG_TEXT.test(key) || key.startsWith('aws:')) throw invalidTag(`The TagKey you have provided is invalid: ${key}`)
+    if ([...value].length > 256 || !TAG_TEXT.test(value)) throw invalidTag(`The TagValue you have provided is invalid: ${value}`)
+    if (keys.has(key)) throw invalidTag('Cannot provide multiple Tags with the same key')
+    keys.add(key)
+  }
+  return tags
+}
+
+export function encodeTags (tags: Tags): string {
+  return new URLSearchParams(tags).toString()
+}
+
+export function decodeTags (stored: string | undefined): Tags {
+  return stored === undefined || stored === '' ? [] : [...new URLSearchParams(stored)]
+}
+
+/** The stored form of an x-amz-tagging header, checked; undefined when there is none. */
+export function taggingHeader (r: S3Request): string | undefined {
+  const value = header(r, 'x-amz-tagging')
+  if (value === undefined) return undefined
+  return encodeTags(checkTags([...new URLSearchParams(value)], MAX_OBJECT_TAGS, 'Object'))
+}
+
+/**
+ * The tags a copy stores, by x-amz-tagging-directive: REPLACE takes x-amz-tagging (none without
+ * it); COPY (the default) keeps the source's, which `sourceTags` gives when the copy would not
+ * carry them itself (undefined: leave them to the copy).
+ */
+export async function copyTagging (r: S3Request, sourceTags: () => Promise<string | undefined>): Promise<string | undefined> {
+  const directive = (header(r, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase()
+  if (directive === 'REPLACE') return taggingHeader(r) ?? ''
+  if (directive !== 'COPY') {
+    throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: directive })
+  }
+  return await sourceTags()
+}
+
+/** x-amz-tagging-count for a stored object that has tags. */
+export function taggingCount (stored: Record<string, string>): Record<string, string> {
+  const n = decodeTags(stored[OBJECT_TAGGING_SYSMETA]).length
+  return n > 0 ? { 'x-amz-tagging-count': String(n) } : {}
+}
+
 /** The stored headers a PUT, copy with REPLACE, or CreateMultipartUpload asks for. */
 export function storedHeaders (r: S3Request): Record<string, string> {
   const out: Record<string, string> = { 'content-type': header(r, 'content-type') ?? 'application/octet-stream' }
@@ -37,14 +95,19 @@ export function storedHeaders (r: S3Request): Record<string, string> {
   }
   const acl = header(r, 'x-amz-acl')
   if (acl !== undefined) out[OBJECT_ACL_SYSMETA] = checkCanned(acl)
+  const tagging = taggingHeader(r)
+  if (tagging !== undefined) out[OBJECT_TAGGING_SYSMETA] = tagging
   return out
 }
+
+/** What a POST must repeat of a stored object to change only its S3 sysmeta (a POST replaces the rest). */
+const REWRITTEN = new Set([...CONTENT_HEADERS, 'content-type', 'x-delete-at', 'x-object-manifest'])
 
 /** The user metadata and content headers of a stored object, to rewrite them (POST replaces all). */
 export function rewritableHeaders (stored: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(stored)) {
-    if (k.startsWith('x-object-meta-') || CONTENT_HEADERS.includes(k) || k === 'content-type' || k.startsWith('x-object-sysmeta-s3-')) out[k] = v
+    if (k.startsWith('x-object-meta-') || REWRITTEN.has(k) || k.startsWith('x-object-sysmeta-s3-')) out[k] = v
   }
   return out
 }
@@ -59,6 +122,7 @@ export function responseHeaders (r: S3Request, stored: Record<string, string>): 
     if (stored[name] !== undefined) out[name] = stored[name]
   }
   if (stored.etag !== undefined) out.etag = `"${stored.etag.replaceAll('"', '')}"`
+  Object.assign(out, taggingCount(stored))
   // A checksum covers the whole object: a range's bytes would not match it.
   if ((header(r, 'x-amz-checksum-mode') ?? '').toUpperCase() === 'ENABLED' && stored['content-range'] === undefined) {
     Object.assign(out, storedChecksums(stored))

@@ -12,7 +12,7 @@ import { bucketOf, isoTime, requireBucket, segmentsContainer } from './buckets.j
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'
 import { S3Error, malformedXml, noSuchKey } from './errors.js'
 import { listPage, maxKeysOf } from './listing.js'
-import { storedHeaders } from './metadata.js'
+import { OBJECT_TAGGING_SYSMETA, storedHeaders } from './metadata.js'
 import {
   MARKER_CONTENT_TYPE, MAX_PARTS, MIN_PART_SIZE, SLO_S3_ETAG, UPLOAD_CONTENT_TYPE, checkPartNumber, checkUploadId,
   markerName, multipartEtag, newUploadId, partName, partNumberOf, partPrefix
@@ -172,7 +172,7 @@ export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Pr
   const s3Etag = multipartEtag(chosen.map((p) => p.etag), md5Hex)
   const headers: Record<string, string> = { [SLO_S3_ETAG]: s3Etag }
   for (const [k, v] of Object.entries(upload.marker)) {
-    if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-s3-acl') || ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'].includes(k)) headers[k] = v
+    if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-s3-acl') || k === OBJECT_TAGGING_SYSMETA || ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'].includes(k)) headers[k] = v
   }
   headers['content-type'] = upload.marker[UPLOAD_CONTENT_TYPE] ?? 'application/octet-stream'
   // Swift's form for a listing to show the S3 ETag of a large object.

@@ -17,7 +17,7 @@ import { bucketOf, requireBucket } from './buckets.js'
 import { checksumHeader, checksumSysmeta } from './checksums.js'
 import { header, type S3Context, type S3Request } from './context.js'
 import { S3Error, invalidArgument, noSuchBucket, noSuchKey } from './errors.js'
-import { rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
+import { OBJECT_TAGGING_SYSMETA, copyTagging, rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
 import { SLO_S3_ETAG, checkPartNumber } from './multipart-keys.js'
 import { partRead, type PartRead } from './part-read.js'
 import { sendEmpty, sendXml } from './respond.js'
@@ -228,6 +228,12 @@ export async function copyObject (ctx: S3Context, r: S3Request, sourceAccount: s
   const overrides: Record<string, string> = { ...(directive === 'REPLACE' ? storedHeaders(r) : {}), [VERSION_ID_SYSMETA]: NULL_VERSION }
   const acl = header(r, 'x-amz-acl')
   if (acl !== undefined) overrides[OBJECT_ACL_SYSMETA] = checkCanned(acl)
+  delete overrides[OBJECT_TAGGING_SYSMETA]
+  // A copy with fresh metadata (REPLACE) drops the source's sysmeta, and so its tags.
+  const tagging = await copyTagging(r, async () => directive === 'REPLACE'
+    ? (await ctx.store.objects.get(source, 'HEAD', {}, false, true)).headers[OBJECT_TAGGING_SYSMETA]
+    : undefined)
+  if (tagging !== undefined) overrides[OBJECT_TAGGING_SYSMETA] = tagging
   try {
     const { result, headers } = await (await bucketVersions(ctx, r)).write(r.key as string, async (marks) =>
       await ctx.store.objects.copy(source, dest, { ...overrides, ...marks }, directive === 'REPLACE', copySourceConditions(r)))

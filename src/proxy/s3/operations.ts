@@ -17,6 +17,9 @@ import {
   abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart, uploadPartCopy
 } from './multipart.js'
 import { copyObject, deleteObject, getObject, getObjectAcl, putObject, putObjectAcl } from './objects.js'
+import {
+  deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging
+} from './tagging.js'
 
 /** `authenticated`: any known caller; the others as the bucket's ACLs (owners always). */
 export type Access = 'authenticated' | 'bucket-read' | 'bucket-owner' | 'object-read' | 'object-write'
@@ -32,7 +35,7 @@ export interface Operation {
 const op = (name: string, access: Access, run: Operation['run'], copies = false): Operation => ({ name, access, run, copies })
 
 /** Bucket sub-resources we know of but do not serve. */
-const UNSERVED = ['policy', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'encryption', 'replication',
+const UNSERVED = ['policy', 'lifecycle', 'website', 'logging', 'notification', 'encryption', 'replication',
   'requestPayment', 'accelerate', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'analytics', 'metrics',
   'inventory', 'intelligent-tiering', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes']
 
@@ -54,6 +57,7 @@ function bucketOperation (method: string, q: URLSearchParams): Operation {
       if (q.has('versioning')) return op('GetBucketVersioning', 'bucket-read', getBucketVersioning)
       if (q.has('acl')) return op('GetBucketAcl', 'bucket-owner', getBucketAcl)
       if (q.has('cors')) return op('GetBucketCors', 'bucket-owner', getBucketCors)
+      if (q.has('tagging')) return op('GetBucketTagging', 'bucket-owner', getBucketTagging)
       if (q.has('uploads')) return op('ListMultipartUploads', 'bucket-read', listMultipartUploads)
       if (q.has('versions')) return op('ListObjectVersions', 'bucket-read', listObjectVersions)
       if (q.get('list-type') === '2') return op('ListObjectsV2', 'bucket-read', listObjectsV2)
@@ -63,9 +67,11 @@ function bucketOperation (method: string, q: URLSearchParams): Operation {
       if (q.has('acl')) return op('PutBucketAcl', 'bucket-owner', putBucketAcl)
       if (q.has('cors')) return op('PutBucketCors', 'bucket-owner', putBucketCors)
       if (q.has('versioning')) return op('PutBucketVersioning', 'bucket-owner', putBucketVersioning)
+      if (q.has('tagging')) return op('PutBucketTagging', 'bucket-owner', putBucketTagging)
       return op('CreateBucket', 'authenticated', createBucket)
     case 'DELETE':
       if (q.has('cors')) return op('DeleteBucketCors', 'bucket-owner', deleteBucketCors)
+      if (q.has('tagging')) return op('DeleteBucketTagging', 'bucket-owner', deleteBucketTagging)
       return op('DeleteBucket', 'bucket-owner', deleteBucket)
     case 'POST':
       if (q.has('delete')) return op('DeleteObjects', 'object-write', deleteObjects)
@@ -81,6 +87,7 @@ function objectOperation (method: string, q: URLSearchParams, headers: IncomingH
     case 'GET':
       if (q.has('uploadId')) return op('ListParts', 'object-write', listParts)
       if (q.has('acl')) return op('GetObjectAcl', 'object-read', getObjectAcl)
+      if (q.has('tagging')) return op('GetObjectTagging', 'object-read', getObjectTagging)
       return op('GetObject', 'object-read', async (ctx, r) => { await getObject(ctx, r, 'GET') })
     case 'HEAD': return op('HeadObject', 'object-read', async (ctx, r) => { await getObject(ctx, r, 'HEAD') })
     case 'PUT':
@@ -90,10 +97,12 @@ function objectOperation (method: string, q: URLSearchParams, headers: IncomingH
           : op('UploadPart', 'object-write', uploadPart)
       }
       if (q.has('acl')) return op('PutObjectAcl', 'bucket-owner', putObjectAcl)
+      if (q.has('tagging')) return op('PutObjectTagging', 'object-write', putObjectTagging)
       if (copying) return op('CopyObject', 'object-write', copyObject, true)
       return op('PutObject', 'object-write', putObject)
     case 'DELETE':
       if (q.has('uploadId')) return op('AbortMultipartUpload', 'object-write', abortMultipartUpload)
+      if (q.has('tagging')) return op('DeleteObjectTagging', 'object-write', deleteObjectTagging)
       return op('DeleteObject', 'object-write', deleteObject)
     case 'POST':
       if (q.has('uploads')) return op('CreateMultipartUpload', 'object-write', createMultipartUpload)

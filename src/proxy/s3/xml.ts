@@ -21,7 +21,7 @@ const parser = new XMLParser({
 })
 
 /** Elements that may repeat in request documents: always parsed as arrays. */
-const REPEATED = new Set(['Part', 'Object', 'CORSRule', 'AllowedOrigin', 'AllowedMethod', 'AllowedHeader', 'ExposeHeader', 'Grant'])
+const REPEATED = new Set(['Part', 'Object', 'CORSRule', 'AllowedOrigin', 'AllowedMethod', 'AllowedHeader', 'ExposeHeader', 'Grant', 'Tag'])
 
 export type XmlValue = string | number | boolean | XmlObject | XmlValue[] | undefined
 export interface XmlObject { [name: string]: XmlValue }
