@@ -9,10 +9,15 @@ import type { AccessDecision, AccessRequest, Identity } from './types.js'
 
 const READS = new Set(['GET', 'HEAD'])
 
+/** Whether `who` may do everything in `account` and see its privileged headers (Swift's swift_owner). */
+export function ownsAccount (who: Identity | undefined, account: string): boolean {
+  return who !== undefined && (who.resellerAdmin || (who.owner && who.account === account))
+}
+
 export function authorize (who: Identity | undefined, req: AccessRequest): AccessDecision {
   if (who?.resellerAdmin === true) return 'allow'
   if (req.changesAccountQuota === true) return 'deny'
-  if (who !== undefined && who.owner && who.account === req.account) return 'allow'
+  if (ownsAccount(who, req.account)) return 'allow'
   // Account-level requests and container changes (which include ACL changes) are for owners only.
   if (req.container === undefined) return 'deny'
   const isRead = READS.has(req.method)

@@ -98,6 +98,26 @@ t.test('only owners and the reseller admin change ACLs', async (t) => {
   await expectAll(t, 'GET', `${c}/o`, [[who.anon, 401], [who.tester3, 403]])
 })
 
+t.test('the ACLs and the keys that sign requests are shown to owners only', async (t) => {
+  const privileged = {
+    'x-container-read': '.r:*,.rlistings', 'x-container-write': 'test:tester3', 'x-container-sync-key': 'sync secret',
+    'x-container-meta-temp-url-key': 'tempurl secret', 'x-container-meta-temp-url-key-2': 'tempurl secret 2'
+  }
+  const c = await container('privileged', { ...privileged, 'x-container-meta-color': 'blue' })
+  for (const method of ['HEAD', 'GET']) {
+    for (const caller of [who.owner, who.admin]) {
+      const res = await as(caller, method, c)
+      t.same(Object.keys(privileged).map((h) => res.headers.get(h)), Object.values(privileged), `${method} as ${caller.name} shows them`)
+    }
+    for (const caller of [who.anon, who.tester3, who.other]) {
+      const res = await as(caller, method, c)
+      t.ok(res.status < 300, `${method} as ${caller.name} is allowed by the ACL`)
+      t.same(Object.keys(privileged).map((h) => res.headers.get(h)), Object.keys(privileged).map(() => null), `${method} as ${caller.name} hides them`)
+      t.equal(res.headers.get('x-container-meta-color'), 'blue', 'other metadata stays visible')
+    }
+  }
+})
+
 t.test('only the reseller admin sets the account quota', async (t) => {
   await expectAll(t, 'POST', test, [[who.owner, 403], [who.tester3, 403], [who.other, 403], [who.anon, 401]], { 'x-account-meta-quota-bytes': '100' })
   await expectAll(t, 'POST', test, [[who.owner, 403]], { 'x-remove-account-meta-quota-bytes': 'x' })

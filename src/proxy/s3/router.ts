@@ -5,7 +5,7 @@
  * Errors become S3's XML here, and nowhere else.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AuthUnavailableError, authorize, noteAuthFailure, noteIdentity, type Identity } from '../../auth/index.js'
+import { AuthUnavailableError, authorize, noteAuthFailure, noteIdentity, ownsAccount, type Identity } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import { checkBucketName, parseAddress } from './address.js'
 import { authenticate } from './authenticate.js'
@@ -39,7 +39,7 @@ async function accountOf (ctx: S3Context, identity: Identity | undefined, bucket
 async function allowed (ctx: S3Context, r: S3Request, access: Access, key = r.key): Promise<boolean> {
   const who = r.identity
   if (access === 'authenticated') return who !== undefined
-  if (who !== undefined && (who.resellerAdmin || (who.owner && who.account === r.account))) return true
+  if (ownsAccount(who, r.account)) return true
   if (access === 'bucket-owner' || r.bucket === undefined) return false
   const info = await ctx.store.containers.info(r.account, r.bucket)
   const read = access === 'bucket-read' || access === 'object-read'

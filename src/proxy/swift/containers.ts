@@ -1,4 +1,5 @@
 /** Swift container requests: PUT, POST, HEAD, GET (listing), DELETE. */
+import { ownsAccount } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
@@ -63,7 +64,8 @@ export async function readContainer (ctx: SwiftContext, r: SwiftRequest, method:
     sendError(r.reply, 404)
     return
   }
-  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(withPolicyName(ctx, clientHeaders(res.headers), res.headers))
+  const owner = ownsAccount(r.identity, r.path.account)
+  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(withPolicyName(ctx, clientHeaders(res.headers, owner), res.headers))
   if (method === 'HEAD') {
     await res.body.dump()
     r.reply.send()

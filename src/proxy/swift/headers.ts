@@ -57,8 +57,19 @@ function internal (name: string): boolean {
     name === 'x-trans-id' || name === 'x-openstack-request-id'
 }
 
-export function clientHeaders (backend: Record<string, string>): Record<string, string> {
+/**
+ * Headers only the account's owners see (Swift's privileged headers): the ACLs themselves, and
+ * the keys that would let a reader sign TempURLs or sync requests that write.
+ */
+const PRIVILEGED = new Set([
+  'x-container-read', 'x-container-write', 'x-container-sync-key', 'x-container-sync-to',
+  'x-container-meta-temp-url-key', 'x-container-meta-temp-url-key-2',
+  'x-account-access-control', 'x-account-meta-temp-url-key', 'x-account-meta-temp-url-key-2'
+])
+
+/** The headers a client sees of a backend answer; `owner` says whether it may see the privileged ones. */
+export function clientHeaders (backend: Record<string, string>, owner = true): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(backend)) if (!internal(k)) out[k] = v
+  for (const [k, v] of Object.entries(backend)) if (!internal(k) && (owner || !PRIVILEGED.has(k))) out[k] = v
   return out
 }

@@ -4,7 +4,7 @@
  * calls. Errors become Swift's status + plain text here, and nowhere else.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { authorize, noteAuthFailure, noteIdentity, type TokenCheck } from '../../auth/index.js'
+import { authorize, noteAuthFailure, ownsAccount, noteIdentity, type TokenCheck } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import { readAccount, postAccount } from './accounts.js'
 import { handleAuthV1 } from './auth-endpoint.js'
@@ -97,7 +97,7 @@ async function permitted (ctx: SwiftContext, r: SwiftRequest): Promise<boolean> 
 async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, account: string,
   container: string | undefined, object: string | undefined): Promise<boolean> {
   const who = r.identity
-  const needsAcl = container !== undefined && !(who !== undefined && (who.resellerAdmin || (who.owner && who.account === account)))
+  const needsAcl = container !== undefined && !ownsAccount(who, account)
   let read: string | undefined
   let write: string | undefined
   if (needsAcl) {
