@@ -1,6 +1,7 @@
 // ---- re-exports: the auth surface the front ends and the proxy's wiring use ----
 export type { Identity, AccessRequest, AccessDecision } from './types.js'
 export { authorize, ownsAccount } from './authorize.js'
+export { accountLevel, parseAccountAcl, type AccountLevel } from './account-acl.js'
 export { parseAcl } from './acl.js'
 export { TempAuth, readAuthSection, type AuthConfig, type TempAuthUser } from './tempauth.js'
 export { issueToken, verifyToken, TOKEN_PREFIX } from './token.js'

@@ -29,6 +29,8 @@ export interface AccessRequest {
   referrer?: string
   /** The request sets or removes the account's quota (X-Account-Meta-Quota-Bytes). */
   changesAccountQuota?: boolean
+  /** The account's X-Account-Access-Control, when the caller might be named in it. */
+  accountAcl?: string
 }
 
 export type AccessDecision = 'allow' | 'deny'

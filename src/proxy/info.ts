@@ -28,7 +28,6 @@ export function capabilities (policies: readonly PolicyConfig[], features: Recor
       account_autocreate: true,
       policies: policies.map((p) => ({ name: p.name, ...(p.default === true ? { default: true } : {}) }))
     },
-    // Account ACLs (X-Account-Access-Control) are not implemented; container ACLs are.
-    tempauth: { account_acls: false }
+    tempauth: { account_acls: true }
   }
 }

@@ -140,3 +140,57 @@ t.test('accounts outside every reseller prefix are refused', async (t) => {
   await expectAll(t, 'GET', foreign, [[who.anon, 401], [who.owner, 403]])
   await expectAll(t, 'GET', test.replace('AUTH_test', 'AUTH_'), [[who.owner, 403]])
 })
+
+t.test('account ACLs: read-only, read-write and admin users of another account', async (t) => {
+  const acct = test2
+  t.equal((await as(who.other, 'PUT', `${acct}/acct-shared`, { 'x-container-meta-temp-url-key': 'container key' })).status, 201)
+  t.equal((await as(who.other, 'PUT', `${acct}/acct-shared/o`, {}, 'shared content')).status, 201)
+  await expectAll(t, 'GET', acct, [[who.tester3, 403], [who.owner, 403]])
+  await expectAll(t, 'GET', `${acct}/acct-shared/o`, [[who.tester3, 403], [who.owner, 403]])
+  const setAcl = async (caller: Caller, value: string): Promise<number> =>
+    (await as(caller, 'POST', acct, { 'x-account-access-control': value, 'x-account-meta-temp-url-key': 'account key' })).status
+  t.equal(await setAcl(who.other, 'not json'), 400)
+  t.equal(await setAcl(who.other, '{"bogus":["x"]}'), 400)
+  t.equal(await setAcl(who.other, '{"admin":"test:tester3"}'), 400)
+  const acl = '{"read-only":["test:tester3"],"read-write":["test:tester"]}'
+  t.equal(await setAcl(who.other, acl), 204)
+  t.equal((await as(who.other, 'HEAD', acct)).headers.get('x-account-access-control'), acl, 'the owner sees the ACL')
+
+  // read-only: everything readable, nothing writable, no privileged headers
+  const listing = await as(who.tester3, 'GET', acct)
+  t.equal(listing.status, 200)
+  t.match(listing.text, /acct-shared/)
+  const head = await as(who.tester3, 'HEAD', acct)
+  t.same([head.headers.get('x-account-access-control'), head.headers.get('x-account-meta-temp-url-key')], [null, null], 'privileged account headers hidden')
+  t.equal((await as(who.tester3, 'HEAD', `${acct}/acct-shared`)).headers.get('x-container-meta-temp-url-key'), null)
+  await expectAll(t, 'GET', `${acct}/acct-shared`, [[who.tester3, 200]])
+  await expectAll(t, 'GET', `${acct}/acct-shared/o`, [[who.tester3, 200]])
+  await expectAll(t, 'PUT', `${acct}/acct-shared/new`, [[who.tester3, 403]], {}, 'x')
+  await expectAll(t, 'DELETE', `${acct}/acct-shared/o`, [[who.tester3, 403]])
+  await expectAll(t, 'PUT', `${acct}/by-reader`, [[who.tester3, 403]])
+  await expectAll(t, 'POST', acct, [[who.tester3, 403]], { 'x-account-meta-color': 'red' })
+
+  // read-write: containers and objects, not the account, and no ACLs or keys
+  await expectAll(t, 'PUT', `${acct}/by-writer`, [[who.owner, 201]])
+  await expectAll(t, 'PUT', `${acct}/by-writer/o`, [[who.owner, 201]], {}, 'written')
+  await expectAll(t, 'POST', `${acct}/acct-shared`, [[who.owner, 204]], { 'x-container-meta-color': 'green', 'x-container-read': '.r:*', 'x-container-meta-temp-url-key': 'mine' })
+  const changed = await as(who.other, 'HEAD', `${acct}/acct-shared`)
+  t.same([changed.headers.get('x-container-meta-color'), changed.headers.get('x-container-read'), changed.headers.get('x-container-meta-temp-url-key')],
+    ['green', null, 'container key'], 'a read-write user sets metadata, not ACLs or keys')
+  await expectAll(t, 'DELETE', `${acct}/by-writer/o`, [[who.owner, 204]])
+  await expectAll(t, 'DELETE', `${acct}/by-writer`, [[who.owner, 204]])
+  await expectAll(t, 'POST', acct, [[who.owner, 403]], { 'x-account-meta-color': 'red' })
+  await expectAll(t, 'GET', `${acct}/acct-shared/o`, [[who.anon, 401]])
+
+  // admin: what the owner may do, the ACL itself included
+  t.equal(await setAcl(who.other, '{"admin":["test:tester3"]}'), 204)
+  await expectAll(t, 'POST', acct, [[who.tester3, 204]], { 'x-account-meta-color': 'red' })
+  t.equal((await as(who.tester3, 'HEAD', acct)).headers.get('x-account-access-control'), '{"admin":["test:tester3"]}')
+  await expectAll(t, 'POST', `${acct}/acct-shared`, [[who.tester3, 204]], { 'x-container-read': 'test:tester' })
+  t.equal((await as(who.other, 'HEAD', `${acct}/acct-shared`)).headers.get('x-container-read'), 'test:tester')
+  await expectAll(t, 'POST', acct, [[who.tester3, 403]], { 'x-account-meta-quota-bytes': '10' })
+  await expectAll(t, 'GET', `${acct}/acct-shared/o`, [[who.owner, 200]], {}, undefined)
+  t.equal(await setAcl(who.tester3, ''), 204, 'an admin may remove the ACL')
+  await expectAll(t, 'GET', acct, [[who.tester3, 403]])
+  t.equal(await setAcl(who.tester3, '{"admin":["test:tester3"]}'), 403, 'and then is no admin any more')
+})

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AuthUnavailableError, authorize, noteAuthFailure, noteIdentity, ownsAccount, type Identity } from '../../auth/index.js'
+import { accountAclFor } from '../account-access.js'
 import { CoreError } from '../core/errors.js'
 import { checkBucketName, parseAddress } from './address.js'
 import { authenticate } from './authenticate.js'
@@ -39,7 +40,8 @@ async function accountOf (ctx: S3Context, identity: Identity | undefined, bucket
 async function allowed (ctx: S3Context, r: S3Request, access: Access, key = r.key): Promise<boolean> {
   const who = r.identity
   if (access === 'authenticated') return who !== undefined
-  if (ownsAccount(who, r.account)) return true
+  const accountAcl = await accountAclFor(ctx.store, who, r.account)
+  if (ownsAccount(who, r.account, accountAcl)) return true
   if (access === 'bucket-owner' || r.bucket === undefined) return false
   const info = await ctx.store.containers.info(r.account, r.bucket)
   const read = access === 'bucket-read' || access === 'object-read'
@@ -50,7 +52,8 @@ async function allowed (ctx: S3Context, r: S3Request, access: Access, key = r.ke
     object: access === 'object-read' || access === 'object-write' ? key ?? '' : undefined,
     read: info.meta['x-container-read'],
     write: info.meta['x-container-write'],
-    referrer: header(r, 'referer')
+    referrer: header(r, 'referer'),
+    accountAcl
   }) === 'allow'
 }
 

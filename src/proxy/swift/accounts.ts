@@ -1,7 +1,9 @@
 /** Swift account requests: HEAD, GET (container listing), POST. */
+import { parseAccountAcl } from '../../auth/index.js'
+import { CoreError } from '../core/errors.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
-import { clientHeaders, metadataHeaders } from './headers.js'
+import { clientHeaders, headerValue, metadataHeaders } from './headers.js'
 import { listingFormat, listingQuery } from './listing.js'
 
 /** An account that was never written to reads as empty for its owner, as with Swift's account_autocreate. */
@@ -36,7 +38,7 @@ export async function readAccount (ctx: SwiftContext, r: SwiftRequest, method: '
     sendEmptyAccount(r, method)
     return
   }
-  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(clientHeaders(res.headers))
+  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(clientHeaders(res.headers, r.owner === true))
   if (method === 'HEAD') {
     await res.body.dump()
     r.reply.send()
@@ -45,9 +47,22 @@ export async function readAccount (ctx: SwiftContext, r: SwiftRequest, method: '
   }
 }
 
+/** The account's new metadata, and its ACL when the request sets one (an empty value removes it). */
+function accountHeaders (r: SwiftRequest): Record<string, string> {
+  const out = metadataHeaders(r.req.headers, 'account')
+  const acl = headerValue(r.req.headers, 'x-account-access-control')
+  if (acl !== undefined) {
+    const parsed = acl === '' ? {} : parseAccountAcl(acl)
+    if (typeof parsed === 'string') throw new CoreError('BAD_REQUEST', parsed)
+    out['x-account-access-control'] = acl
+  }
+  return out
+}
+
 export async function postAccount (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
+  const headers = accountHeaders(r)
   await ctx.store.accounts.ensure(r.path.account)
-  const result = await ctx.store.accounts.write(r.path.account, 'POST', metadataHeaders(r.req.headers, 'account'))
+  const result = await ctx.store.accounts.write(r.path.account, 'POST', headers)
   if (result.status >= 300) sendError(r.reply, result.status)
   else r.reply.code(204).send()
 }

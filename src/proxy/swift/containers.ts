@@ -1,9 +1,8 @@
 /** Swift container requests: PUT, POST, HEAD, GET (listing), DELETE. */
-import { ownsAccount } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
-import { clientHeaders, headerValue, metadataHeaders } from './headers.js'
+import { clientHeaders, headerValue, metadataHeaders, withoutPrivileged } from './headers.js'
 import { listingQuery } from './listing.js'
 
 /** Container settings a client may set besides X-Container-Meta-*. */
@@ -26,7 +25,8 @@ function containerHeaders (r: SwiftRequest): Record<string, string> {
   for (const [remove, name] of Object.entries(REMOVABLE)) {
     if (headerValue(headers, remove) !== undefined) out[name] = ''
   }
-  return out
+  // As in Swift, a writer who does not own the account (an account ACL's read-write user) sets no ACLs or keys.
+  return r.owner === true ? out : withoutPrivileged(out)
 }
 
 /** Adds the policy's name, as Swift reports X-Storage-Policy. */
@@ -64,8 +64,7 @@ export async function readContainer (ctx: SwiftContext, r: SwiftRequest, method:
     sendError(r.reply, 404)
     return
   }
-  const owner = ownsAccount(r.identity, r.path.account)
-  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(withPolicyName(ctx, clientHeaders(res.headers, owner), res.headers))
+  r.reply.code(method === 'HEAD' ? 204 : res.status).headers(withPolicyName(ctx, clientHeaders(res.headers, r.owner === true), res.headers))
   if (method === 'HEAD') {
     await res.body.dump()
     r.reply.send()

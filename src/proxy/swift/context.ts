@@ -20,6 +20,8 @@ export interface SwiftRequest {
   reply: FastifyReply
   path: SwiftPath
   identity: Identity | undefined
+  /** The caller may see and set the account's privileged headers (Swift's swift_owner); set once authorized. */
+  owner?: boolean
   /** Raw query string including the leading `?`, or ''. */
   query: string
   params: URLSearchParams

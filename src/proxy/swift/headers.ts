@@ -67,9 +67,16 @@ const PRIVILEGED = new Set([
   'x-account-access-control', 'x-account-meta-temp-url-key', 'x-account-meta-temp-url-key-2'
 ])
 
+/** `headers` without the privileged ones: what a caller who does not own the account sees or sets. */
+export function withoutPrivileged (headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(headers)) if (!PRIVILEGED.has(k)) out[k] = v
+  return out
+}
+
 /** The headers a client sees of a backend answer; `owner` says whether it may see the privileged ones. */
 export function clientHeaders (backend: Record<string, string>, owner = true): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(backend)) if (!internal(k) && (owner || !PRIVILEGED.has(k))) out[k] = v
-  return out
+  for (const [k, v] of Object.entries(backend)) if (!internal(k)) out[k] = v
+  return owner ? out : withoutPrivileged(out)
 }

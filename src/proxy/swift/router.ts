@@ -4,7 +4,8 @@
  * calls. Errors become Swift's status + plain text here, and nowhere else.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { authorize, noteAuthFailure, ownsAccount, noteIdentity, type TokenCheck } from '../../auth/index.js'
+import { authorize, noteAuthFailure, noteIdentity, ownsAccount, type TokenCheck } from '../../auth/index.js'
+import { accountAclFor } from '../account-access.js'
 import { CoreError } from '../core/errors.js'
 import { readAccount, postAccount } from './accounts.js'
 import { handleAuthV1 } from './auth-endpoint.js'
@@ -97,7 +98,8 @@ async function permitted (ctx: SwiftContext, r: SwiftRequest): Promise<boolean> 
 async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, account: string,
   container: string | undefined, object: string | undefined): Promise<boolean> {
   const who = r.identity
-  const needsAcl = container !== undefined && !ownsAccount(who, account)
+  const accountAcl = await accountAclFor(ctx.store, who, account)
+  const needsAcl = container !== undefined && !ownsAccount(who, account, accountAcl)
   let read: string | undefined
   let write: string | undefined
   if (needsAcl) {
@@ -107,7 +109,7 @@ async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, ac
   }
   const quota = account === r.path.account && container === undefined && changesAccountQuota(r)
   return authorize(who, {
-    method, account, container, object, read, write, referrer: headerValue(r.req.headers, 'referer'), changesAccountQuota: quota
+    method, account, container, object, read, write, referrer: headerValue(r.req.headers, 'referer'), changesAccountQuota: quota, accountAcl
   }) === 'allow'
 }
 
@@ -140,6 +142,7 @@ const authorizeAndServe: Terminal = async (ctx, r, postAuth) => {
     sendError(reply, r.identity === undefined ? 401 : 403)
     return
   }
+  r.owner = ownsAccount(r.identity, path.account, await accountAclFor(ctx.store, r.identity, path.account))
   await postAuth(ctx, handler ?? (async () => { sendError(reply, 405) }))
 }
 
