@@ -93,7 +93,8 @@ export class TempAuth {
     return {
       user,
       account,
-      groups: [user, accountName, account, ...groups],
+      // As Swift's tempauth: the account id (AUTH_x) names its admins only, so an ACL naming it admits no one else.
+      groups: [user, accountName, ...(groups.includes('.admin') ? [account] : []), ...groups],
       owner: groups.includes('.admin'),
       resellerAdmin: groups.includes('.reseller_admin'),
       via: 'tempauth'

@@ -9,11 +9,11 @@ import { BadRequest } from './errors.js'
 /** Kept on PUT; each is also replaceable by POST except those in CONTENT_BOUND. */
 const STORED = new Set([
   'content-type', 'content-encoding', 'content-disposition', 'content-language', 'cache-control',
-  'expires', 'x-delete-at', 'x-object-manifest', 'x-static-large-object', 'x-symlink-target'
+  'expires', 'x-delete-at', 'x-object-manifest', 'x-static-large-object', 'x-symlink-target', 'x-symlink-target-account'
 ])
 
 /** Describe the content itself, so only a PUT sets them. */
-const CONTENT_BOUND = new Set(['x-static-large-object', 'x-symlink-target'])
+const CONTENT_BOUND = new Set(['x-static-large-object', 'x-symlink-target', 'x-symlink-target-account'])
 
 const USER_PREFIXES = ['x-object-meta-', 'x-object-transient-sysmeta-']
 const SYSMETA_PREFIX = 'x-object-sysmeta-'

@@ -74,6 +74,13 @@ t.test('<account>:<user>, <account> and * in X-Container-Read', async (t) => {
   await expectAll(t, 'GET', `${anyUser}/o`, [[who.other, 200], [who.tester3, 200], [who.anon, 401]])
 })
 
+t.test('the account id in an ACL names the account\'s admins only, as Swift\'s tempauth', async (t) => {
+  const c = await container('by-account-id', { 'x-container-read': 'AUTH_test2' })
+  await expectAll(t, 'GET', `${c}/o`, [[who.other, 200], [who.tester3, 403]])
+  const mine = await container('by-own-account-id', { 'x-container-read': 'AUTH_test' })
+  await expectAll(t, 'GET', `${mine}/o`, [[who.tester3, 403]])
+})
+
 t.test('X-Container-Write grants object writes, not reads', async (t) => {
   const c = await container('drop-box', { 'x-container-write': 'test2:tester2' })
   await expectAll(t, 'PUT', `${c}/from-test2`, [[who.other, 201], [who.tester3, 403], [who.anon, 401]], {}, 'dropped')

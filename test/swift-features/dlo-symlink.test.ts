@@ -62,4 +62,17 @@ t.test('symlinks', async (t) => {
   t.equal((await swift.call('PUT', '/public', { headers: { 'x-container-read': '.r:*' } })).status, 201)
   t.equal((await swift.call('PUT', '/public/leak', { body: '', headers: { 'x-symlink-target': 'private/secret' } })).status, 201)
   t.equal((await swift.call('GET', '/public/leak', { token: false })).status, 404, 'the target\'s ACL applies')
+
+  const other = await swift.cluster.auth('test2:tester2', 'testing2')
+  const inOther = async (method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<number> =>
+    (await fetch(`${other.storageUrl}${path}`, { method, body: method === 'PUT' ? body : undefined, headers: { 'x-auth-token': other.token, ...headers } })).status
+  t.equal(await inOther('PUT', '/shared', '', { 'x-container-read': 'test:tester' }), 201)
+  t.equal(await inOther('PUT', '/shared/o', 'in AUTH_test2'), 201)
+  t.equal((await swift.call('PUT', '/shared')).status, 201)
+  t.equal((await swift.call('PUT', '/shared/o', { body: 'in AUTH_test' })).status, 201)
+  t.equal((await swift.call('PUT', '/links/cross', { body: '', headers: { 'x-symlink-target': 'shared/o', 'x-symlink-target-account': 'AUTH_test2' } })).status, 201)
+  const cross = await swift.call('GET', '/links/cross')
+  t.same([cross.status, cross.text], [200, 'in AUTH_test2'], 'a link to another account reads that account\'s object')
+  t.match(cross.headers.get('content-location'), /\/v1\/AUTH_test2\/shared\/o$/)
+  t.equal((await swift.call('GET', '/links/cross?symlink=get')).headers.get('x-symlink-target-account'), 'AUTH_test2')
 })
