@@ -3,7 +3,7 @@
 // bucket CORS and preflights, virtual-hosted style, and NotImplemented for what is not served.
 import {
   CreateBucketCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetObjectAclCommand, GetObjectCommand,
-  PutBucketAclCommand, PutBucketCorsCommand, PutObjectCommand, DeleteBucketCorsCommand, ListObjectsV2Command, PutObjectAclCommand
+  PutBucketAclCommand, PutBucketCorsCommand, PutObjectCommand, DeleteBucketCorsCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectAclCommand
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
 import { createHmac } from 'node:crypto'
@@ -64,6 +64,19 @@ t.test('object ACLs are kept and reported', async (t) => {
   await s3.send(new PutObjectAclCommand({ Bucket: 'shared', Key: 'public.txt', ACL: 'private' }))
   t.same((await s3.send(new GetObjectAclCommand({ Bucket: 'shared', Key: 'public.txt' }))).Grants?.map((g) => g.Permission), ['FULL_CONTROL'])
   t.equal(await errorCode(s3.send(new GetObjectAclCommand({ Bucket: 'shared', Key: 'missing' }))), 'NoSuchKey')
+})
+
+t.test('deleting a manifest through S3 deletes only its bucket\'s own parts', async (t) => {
+  const { token, storageUrl } = await cluster.auth()
+  const swift = async (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<number> =>
+    (await fetch(`${storageUrl}${path}`, { method, headers: { 'x-auth-token': token, ...headers }, body })).status
+  t.equal(await swift('PUT', '/segs-elsewhere'), 201)
+  t.equal(await swift('PUT', '/segs-elsewhere/seg', {}, 'not yours to delete'), 201)
+  t.equal(await swift('PUT', '/writable', { 'x-container-write': 'test:tester3' }), 201)
+  t.equal(await swift('PUT', '/writable/manifest?multipart-manifest=put', {}, JSON.stringify([{ path: '/segs-elsewhere/seg' }])), 201)
+  t.equal(await errorCode(tester3.send(new DeleteObjectCommand({ Bucket: 'writable', Key: 'manifest' }))), 'ok', 'a writer deletes the manifest')
+  t.equal(await swift('HEAD', '/writable/manifest'), 404)
+  t.equal(await swift('HEAD', '/segs-elsewhere/seg'), 200, 'and not the segment it cannot write')
 })
 
 t.test('presigned URLs (SigV4 query)', async (t) => {

@@ -50,6 +50,11 @@ export function versionsContainer (bucket: string): string {
   return `${bucket}+versions`
 }
 
+/** The hidden container that holds a bucket's multipart uploads and parts. */
+export function segmentsContainer (bucket: string): string {
+  return `${bucket}+segments`
+}
+
 /** Newest first in name order: 9999999999.99999 - stamp, in the same fixed form (its own inverse). */
 function invert (stamp: string): string {
   const digits = String(MAX_UNITS - Number(stamp.replace('.', ''))).padStart(15, '0')
@@ -177,7 +182,7 @@ export class BucketVersions {
 
   private async dropArchivedNull (key: string): Promise<void> {
     const old = await this.archivedNull(key)
-    if (old !== undefined) await this.store.objects.largeObjects.deleteWithSegments(old.ref)
+    if (old !== undefined) await this.store.objects.largeObjects.deleteWithSegments(old.ref, segmentsContainer(this.bucket))
   }
 
   /** The version `versionId` of `key`, wherever it is. */
@@ -210,7 +215,7 @@ export class BucketVersions {
   async delete (key: string, versionId: string | undefined): Promise<DeleteOutcome> {
     if (versionId !== undefined) return await this.deleteVersion(key, versionId)
     if (this.status === undefined) {
-      await this.store.objects.largeObjects.deleteWithSegments(this.ref(key))
+      await this.store.objects.largeObjects.deleteWithSegments(this.ref(key), segmentsContainer(this.bucket))
       return { deleteMarker: false }
     }
     return await this.hide(key, await this.versions.current(this.ref(key)))
@@ -240,7 +245,7 @@ export class BucketVersions {
     if (stored !== undefined) {
       // A version kept in the archive keeps its segments; a null version overwritten while Suspended goes whole.
       if (keep) await this.store.objects.delete(this.ref(key))
-      else await this.store.objects.largeObjects.deleteWithSegments(this.ref(key))
+      else await this.store.objects.largeObjects.deleteWithSegments(this.ref(key), segmentsContainer(this.bucket))
     }
     return { deleteMarker: true, versionId: this.status === 'Suspended' ? NULL_VERSION : stamp }
   }
@@ -257,7 +262,7 @@ export class BucketVersions {
     if (found.where === 'archive') {
       latest = (await this.versions.current(this.ref(key))) === undefined && (await this.newest(key))?.ref.object === found.ref.object
     }
-    await this.store.objects.largeObjects.deleteWithSegments(found.ref)
+    await this.store.objects.largeObjects.deleteWithSegments(found.ref, segmentsContainer(this.bucket))
     if (latest) await this.promote(key)
     return { versionId, deleteMarker: found.where === 'archive' && found.marker }
   }

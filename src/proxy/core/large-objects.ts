@@ -312,13 +312,20 @@ export class LargeObjects {
     return [...order].map(([path, r]) => ({ path, ref: r }))
   }
 
-  /** Deletes a manifest and then its segments; a plain object is just deleted. */
-  async deleteWithSegments (ref: ObjectRef): Promise<number> {
+  /**
+   * Deletes a manifest and then those of its segments that are in the container `segmentsIn` of
+   * its account (where S3 keeps a bucket's multipart parts); a plain object is just deleted.
+   * Segments elsewhere stay: a manifest written through the Swift API may name objects that
+   * whoever deletes it has no right to.
+   */
+  async deleteWithSegments (ref: ObjectRef, segmentsIn: string): Promise<number> {
     const head = await this.objects.get(ref, 'HEAD', {}, false, true)
     if (!isManifest(head.headers)) return await this.objects.delete(ref)
     const order = await this.deletionOrder(ref)
     const status = await this.objects.delete(ref)
-    for (const { ref: r } of order.slice(0, -1)) await this.objects.delete(r).catch(() => 0)
+    for (const { ref: r } of order.slice(0, -1)) {
+      if (r.account === ref.account && r.container === segmentsIn) await this.objects.delete(r).catch(() => 0)
+    }
     return status
   }
 }

@@ -4,7 +4,7 @@
  * A bucket is a container in the caller's account; its multipart parts live in `<bucket>+segments`,
  * its older versions in `<bucket>+versions` (core/bucket-versioning.ts).
  */
-import { VERSIONING_SYSMETA, versioningOf, versionsContainer } from '../core/bucket-versioning.js'
+import { VERSIONING_SYSMETA, segmentsContainer, versioningOf, versionsContainer } from '../core/bucket-versioning.js'
 import { aclDocument, cannedOfContainer, cannedOfDocument, containerAclHeaders } from './acl.js'
 import { checkNewBucketName } from './address.js'
 import { BucketRegistry } from './bucket-registry.js'
@@ -13,10 +13,6 @@ import { S3Error, malformedXml, noSuchBucket } from './errors.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { parseXml, textOf } from './xml.js'
 
-/** The hidden container that holds a bucket's multipart uploads and parts. */
-export function segmentsContainer (bucket: string): string {
-  return `${bucket}+segments`
-}
 
 /** A listing's time with at least milliseconds (objectd writes `2026-11-21T14:38:35.123450`). */
 const LISTING_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\d*Z?$/
