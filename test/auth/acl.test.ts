@@ -81,6 +81,23 @@ t.test('the account id in an ACL names the account\'s admins only, as Swift\'s t
   await expectAll(t, 'GET', `${mine}/o`, [[who.tester3, 403]])
 })
 
+t.test('a large object\'s segments are read as the caller', async (t) => {
+  await container('hidden-segs', {})
+  await container('open-segs', { 'x-container-read': '.r:*' })
+  const shop = await container('shop', { 'x-container-read': '.r:*' })
+  const manifest = async (name: string, segment: string): Promise<number> =>
+    (await as(who.owner, 'PUT', `${shop}/${name}?multipart-manifest=put`, {}, JSON.stringify([{ path: segment }]))).status
+  t.equal(await manifest('leaky', '/hidden-segs/o'), 201)
+  t.equal(await manifest('fine', '/open-segs/o'), 201)
+  await expectAll(t, 'GET', `${shop}/leaky`, [[who.owner, 200], [who.anon, 409], [who.tester3, 409], [who.other, 409]])
+  await expectAll(t, 'GET', `${shop}/fine`, [[who.owner, 200], [who.anon, 200], [who.other, 200]])
+  t.equal((await as(who.anon, 'GET', `${shop}/fine`)).text, SECRET)
+  // Nor through a copy: the copy reads the segments as the caller too.
+  const drop = await container('drop', { 'x-container-write': 'test:tester3' })
+  await expectAll(t, 'PUT', `${drop}/copied`, [[who.tester3, 409]], { 'x-copy-from': 'shop/leaky' }, '')
+  await expectAll(t, 'PUT', `${drop}/copied`, [[who.tester3, 201]], { 'x-copy-from': 'shop/fine' }, '')
+})
+
 t.test('X-Container-Write grants object writes, not reads', async (t) => {
   const c = await container('drop-box', { 'x-container-write': 'test2:tester2' })
   await expectAll(t, 'PUT', `${c}/from-test2`, [[who.other, 201], [who.tester3, 403], [who.anon, 401]], {}, 'dropped')

@@ -2,8 +2,9 @@
 // anonymous and cross-user reads and writes, presigned URLs, browser POST uploads with a policy,
 // bucket CORS and preflights, virtual-hosted style, and NotImplemented for what is not served.
 import {
-  CreateBucketCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetObjectAclCommand, GetObjectCommand,
-  PutBucketAclCommand, PutBucketCorsCommand, PutObjectCommand, DeleteBucketCorsCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectAclCommand
+  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCorsCommand, DeleteObjectCommand,
+  GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetObjectAclCommand, GetObjectCommand,
+  ListObjectsV2Command, PutBucketAclCommand, PutBucketCorsCommand, PutObjectAclCommand, PutObjectCommand, UploadPartCommand
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
 import { createHmac } from 'node:crypto'
@@ -77,6 +78,28 @@ t.test('deleting a manifest through S3 deletes only its bucket\'s own parts', as
   t.equal(await errorCode(tester3.send(new DeleteObjectCommand({ Bucket: 'writable', Key: 'manifest' }))), 'ok', 'a writer deletes the manifest')
   t.equal(await swift('HEAD', '/writable/manifest'), 404)
   t.equal(await swift('HEAD', '/segs-elsewhere/seg'), 200, 'and not the segment it cannot write')
+})
+
+t.test('large objects are read as the caller: a public bucket\'s own uploads yes, others\' segments no', async (t) => {
+  await s3.send(new CreateBucketCommand({ Bucket: 'public-mpu', ACL: 'public-read' }))
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'public-mpu', Key: 'mpu' }))
+  const part = await s3.send(new UploadPartCommand({ Bucket: 'public-mpu', Key: 'mpu', UploadId: created.UploadId, PartNumber: 1, Body: 'public parts' }))
+  await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'public-mpu', Key: 'mpu', UploadId: created.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }))
+  const anonymous = await fetch(`${cluster.url}/public-mpu/mpu`)
+  t.same([anonymous.status, await anonymous.text()], [200, 'public parts'], 'a public bucket\'s multipart object reads anonymously')
+  t.equal(await (await tester3.send(new GetObjectCommand({ Bucket: 'public-mpu', Key: 'mpu' }))).Body?.transformToString(), 'public parts')
+
+  const { token, storageUrl } = await cluster.auth()
+  const swift = async (method: string, path: string, body?: string): Promise<number> =>
+    (await fetch(`${storageUrl}${path}`, { method, headers: { 'x-auth-token': token }, body })).status
+  t.equal(await swift('PUT', '/private-segs'), 201)
+  t.equal(await swift('PUT', '/private-segs/seg', 'private bytes'), 201)
+  t.equal(await swift('PUT', '/public-mpu/leaky?multipart-manifest=put', JSON.stringify([{ path: '/private-segs/seg' }])), 201)
+  t.not(await errorCode(tester3.send(new GetObjectCommand({ Bucket: 'public-mpu', Key: 'leaky' }))), 'ok', 'segments the reader may not read are not served')
+  const leak = await fetch(`${cluster.url}/public-mpu/leaky`)
+  t.equal(leak.status, 409)
+  t.notMatch(await leak.text(), /private bytes/)
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'public-mpu', Key: 'leaky' }))).Body?.transformToString(), 'private bytes', 'the owner reads it')
 })
 
 t.test('presigned URLs (SigV4 query)', async (t) => {

@@ -27,6 +27,7 @@
 import { isTimestamp, nowTimestamp } from '../../common/timestamp.js'
 import { CoreError } from './errors.js'
 import type { ContainerInfo } from './info.js'
+import { segmentsContainer } from './large-objects.js'
 import type { ObjectRef } from './objects.js'
 import type { ObjectStore } from './store.js'
 import { Versioning, dataTimestamp, isDeleteMarker, type Archive, type VersionNaming } from './versioning.js'
@@ -48,11 +49,6 @@ export function versioningOf (info: ContainerInfo): VersioningStatus | undefined
 
 export function versionsContainer (bucket: string): string {
   return `${bucket}+versions`
-}
-
-/** The hidden container that holds a bucket's multipart uploads and parts. */
-export function segmentsContainer (bucket: string): string {
-  return `${bucket}+segments`
 }
 
 /** Newest first in name order: 9999999999.99999 - stamp, in the same fixed form (its own inverse). */

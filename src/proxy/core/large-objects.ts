@@ -19,6 +19,7 @@ import { Readable } from 'node:stream'
 import type { BackendHeaders } from '../backend/client.js'
 import { CoreError } from './errors.js'
 import type { ObjectRef, ObjectResponse, Objects, PutResult } from './objects.js'
+import type { ObjectStore } from './store.js'
 
 export const MANIFEST_HEADER = 'x-static-large-object'
 export const SLO_ETAG = 'x-object-sysmeta-slo-etag'
@@ -32,6 +33,28 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 /** Swift reads at most this many manifests nested in one another; deeper is a 409 on GET. */
 export const MAX_DEPTH = 10
+
+/** The hidden container that holds a bucket's multipart uploads and parts. */
+export function segmentsContainer (bucket: string): string {
+  return `${bucket}+segments`
+}
+
+/**
+ * A view of `store` for a caller who does not own the account: its large-object reads fetch only
+ * the segments `mayRead` allows (Swift reads segments as the caller), and stop with a 409 at
+ * any other. The parts of the multipart uploads of the containers the request reads (`homes`,
+ * their +segments containers) go with them: whoever may read an object of a bucket may read its
+ * parts. Views made from this one keep the check.
+ */
+export function withSegmentCheck (store: ObjectStore, homes: Array<{ account: string, container: string }>,
+  mayRead: (segment: ObjectRef) => Promise<boolean>): ObjectStore {
+  const objects: Objects = Object.create(store.objects)
+  const parts = homes.map((h) => ({ account: h.account, container: segmentsContainer(h.container) }))
+  objects.segmentReadable = async (segment) =>
+    parts.some((p) => p.account === segment.account && p.container === segment.container) || await mayRead(segment)
+  Object.defineProperty(objects, 'largeObjects', { value: new LargeObjects(objects) })
+  return { ...store, objects } as ObjectStore
+}
 
 export interface Segment {
   /** `/container/object` in the manifest's account. */
@@ -261,10 +284,17 @@ export class LargeObjects {
     }
   }
 
+  /** The segment named `name`, once the request is known to be allowed to read it. */
+  private async readableSegment (account: string, name: string): Promise<ObjectRef> {
+    const ref = segmentRef(account, name)
+    if (!(await this.objects.segmentReadable(ref))) throw new CoreError('CONFLICT', `segment ${name} is not readable by this request`)
+    return ref
+  }
+
   /** Bytes from..to (inclusive) of a plain segment object, which must still be the one the manifest names. */
   private async * objectBytes (account: string, segment: Segment, from: number, to: number): AsyncGenerator<Buffer> {
     const whole = from === 0 && to === segment.bytes - 1
-    const res = await this.objects.get(segmentRef(account, segment.name), 'GET',
+    const res = await this.objects.get(await this.readableSegment(account, segment.name), 'GET',
       whole ? {} : { range: `bytes=${from}-${to}` }, false, true)
     if ((res.status !== 200 && res.status !== 206) || res.body === undefined) {
       res.body?.destroy()
@@ -280,7 +310,7 @@ export class LargeObjects {
   /** Bytes from..to (inclusive) of a segment that is itself a manifest, the `depth`th one read. */
   private async * subManifestBytes (account: string, segment: Segment, from: number, to: number, depth: number): AsyncGenerator<Buffer> {
     if (depth > MAX_DEPTH) throw new CoreError('CONFLICT', `more than ${MAX_DEPTH} manifests nested at ${segment.name}`)
-    const sub = await this.readManifest(segmentRef(account, segment.name)).catch((err: unknown) => {
+    const sub = await this.readManifest(await this.readableSegment(account, segment.name)).catch((err: unknown) => {
       throw err instanceof CoreError && err.code === 'NOT_FOUND' ? new CoreError('CONFLICT', `segment ${segment.name} is gone`) : err
     })
     if (!isManifest(sub.headers) || sub.headers[SLO_ETAG] !== segment.hash) {

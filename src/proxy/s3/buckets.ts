@@ -4,7 +4,8 @@
  * A bucket is a container in the caller's account; its multipart parts live in `<bucket>+segments`,
  * its older versions in `<bucket>+versions` (core/bucket-versioning.ts).
  */
-import { VERSIONING_SYSMETA, segmentsContainer, versioningOf, versionsContainer } from '../core/bucket-versioning.js'
+import { VERSIONING_SYSMETA, versioningOf, versionsContainer } from '../core/bucket-versioning.js'
+import { segmentsContainer } from '../core/large-objects.js'
 import { aclDocument, cannedOfContainer, cannedOfDocument, containerAclHeaders } from './acl.js'
 import { checkNewBucketName } from './address.js'
 import { BucketRegistry } from './bucket-registry.js'

@@ -6,8 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { segmentsContainer } from '../core/bucket-versioning.js'
-import { sloEtag, type Segment } from '../core/large-objects.js'
+import { segmentsContainer, sloEtag, type Segment } from '../core/large-objects.js'
 import { checkKey } from './address.js'
 import { bucketOf, isoTime, requireBucket } from './buckets.js'
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'

@@ -8,6 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AuthUnavailableError, authorize, noteAuthFailure, noteIdentity, ownsAccount, type Identity } from '../../auth/index.js'
 import { accountAclFor } from '../account-access.js'
 import { CoreError } from '../core/errors.js'
+import { withSegmentCheck } from '../core/large-objects.js'
+import type { ObjectRef } from '../core/objects.js'
 import { checkBucketName, parseAddress } from './address.js'
 import { authenticate } from './authenticate.js'
 import { BucketRegistry } from './bucket-registry.js'
@@ -67,6 +69,18 @@ async function copySourceAccount (ctx: S3Context, r: S3Request): Promise<string>
   return account
 }
 
+/**
+ * The context an operation runs in: its reads of large objects fetch only segments the caller may
+ * read, besides the parts of the bucket's (and a copy source's bucket's) own uploads.
+ */
+function readingAsCaller (ctx: S3Context, r: S3Request, sourceAccount: string): S3Context {
+  if (r.bucket === undefined) return ctx
+  const homes = [{ account: r.account, container: r.bucket }]
+  if (header(r, 'x-amz-copy-source') !== undefined) homes.push({ account: sourceAccount, container: copySource(r).bucket })
+  const mayRead = async (s: ObjectRef): Promise<boolean> => await allowed(ctx, { ...r, account: s.account, bucket: s.container, key: s.object }, 'object-read')
+  return { ...ctx, store: withSegmentCheck(ctx.store, homes, mayRead) }
+}
+
 const CREDENTIAL_FAILURES = new Set(['SignatureDoesNotMatch', 'InvalidAccessKeyId'])
 
 function fail (reply: FastifyReply, err: unknown, rawPath: string, req: FastifyRequest): FastifyReply {
@@ -120,7 +134,7 @@ export async function handleS3 (ctx: S3Context, req: FastifyRequest, reply: Fast
     if (!(await allowed(ctx, r, op.access))) throw accessDenied()
     const sourceAccount = op.copies === true ? await copySourceAccount(ctx, r) : account
     if (address.bucket !== undefined && header(r, 'origin') !== undefined) reply.headers(await corsHeaders(ctx, r))
-    await op.run(ctx, r, sourceAccount)
+    await op.run(readingAsCaller(ctx, r, sourceAccount), r, sourceAccount)
     return reply
   } catch (err) {
     return fail(reply, err, rawPath, req)

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { authorize, noteAuthFailure, noteIdentity, ownsAccount, type TokenCheck } from '../../auth/index.js'
 import { accountAclFor } from '../account-access.js'
 import { CoreError } from '../core/errors.js'
+import { withSegmentCheck } from '../core/large-objects.js'
 import { readAccount, postAccount } from './accounts.js'
 import { handleAuthV1 } from './auth-endpoint.js'
 import { deleteContainer, postContainer, putContainer, readContainer } from './containers.js'
@@ -143,7 +144,14 @@ const authorizeAndServe: Terminal = async (ctx, r, postAuth) => {
     return
   }
   r.owner = ownsAccount(r.identity, path.account, await accountAclFor(ctx.store, r.identity, path.account))
-  await postAuth(ctx, handler ?? (async () => { sendError(reply, 405) }))
+  // A large object's segments are read as the caller, as Swift's subrequests are (a TempURL's
+  // signature covers them); owners too, since a copy or symlink may reach another account's.
+  const source = copySource(r)
+  const homes = [{ account: path.account, container: path.container ?? '' }, ...(source !== undefined ? [source] : [])]
+  const served = r.preauthorized === true || path.container === undefined
+    ? ctx
+    : { ...ctx, store: withSegmentCheck(ctx.store, homes, async (s) => await r.allowed('GET', s.account, s.container, s.object)) }
+  await postAuth(served, handler ?? (async () => { sendError(reply, 405) }))
 }
 
 export async function handleSwift (ctx: SwiftContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
