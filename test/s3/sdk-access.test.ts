@@ -4,7 +4,8 @@
 import {
   CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCorsCommand, DeleteObjectCommand,
   GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetObjectAclCommand, GetObjectCommand,
-  ListObjectsV2Command, PutBucketAclCommand, PutBucketCorsCommand, PutObjectAclCommand, PutObjectCommand, UploadPartCommand
+  ListObjectVersionsCommand, ListObjectsV2Command, PutBucketAclCommand, PutBucketCorsCommand, PutBucketVersioningCommand, PutObjectAclCommand,
+  PutObjectCommand, UploadPartCommand
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
 import { createHmac } from 'node:crypto'
@@ -162,6 +163,15 @@ t.test('browser POST upload with a signed policy', async (t) => {
   form.append('x-amz-signature', '0'.repeat(64))
   form.append('file', new Blob(['x']))
   t.equal((await fetch(`${cluster.url}/shared`, { method: 'POST', body: form })).status, 403, 'bad signature')
+
+  await s3.send(new PutBucketVersioningCommand({ Bucket: 'shared', VersioningConfiguration: { Status: 'Enabled' } }))
+  const again = await post('uploads/two', { success_action_status: '201' }, [{ success_action_status: '201' }], 'second body')
+  t.equal(again.status, 201)
+  t.match(again.headers.get('x-amz-version-id'), /^\d{10}\.\d{5}$/, 'a versioned bucket answers the version id')
+  const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: 'shared', Prefix: 'uploads/two' }))
+  t.same(versions.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[again.headers.get('x-amz-version-id'), true], ['null', false]],
+    'the upload keeps what it replaced')
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'uploads/two', VersionId: 'null' }))).Body?.transformToString(), 'posted body')
 })
 
 t.test('bucket CORS: rules, preflights, actual requests', async (t) => {

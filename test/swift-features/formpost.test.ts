@@ -69,3 +69,16 @@ t.test('refusals', async (t) => {
   t.equal(none.status, 400)
   t.match(await none.text(), /no files to process/)
 })
+
+t.test('a file that replaces an object in a versioned container keeps the old one', async (t) => {
+  t.equal((await swift.call('PUT', '/fp-archive')).status, 201)
+  t.equal((await swift.call('PUT', '/fp-versioned', { headers: { 'x-history-location': 'fp-archive' } })).status, 201)
+  t.equal((await swift.call('PUT', '/fp-versioned/doc.txt', { body: 'first' })).status, 201)
+  const path = `/v1/${account}/fp-versioned/`
+  t.equal((await post(form({ path }, [['doc.txt', 'second']]), '/fp-versioned/')).status, 201)
+  t.equal((await swift.call('GET', '/fp-versioned/doc.txt')).text, 'second')
+  const archived = (await swift.call('GET', '/fp-archive?format=json')).text
+  const names = (JSON.parse(archived) as Array<{ name: string }>).map((e) => e.name)
+  t.equal(names.length, 1, 'the replaced version is in the archive')
+  t.equal((await swift.call('GET', `/fp-archive/${encodeURIComponent(names[0])}`)).text, 'first')
+})

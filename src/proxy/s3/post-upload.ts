@@ -9,6 +9,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import busboy from 'busboy'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Identity } from '../../auth/index.js'
+import { BucketVersions, versioningOf } from '../core/bucket-versioning.js'
 import { checkCanned, OBJECT_ACL_SYSMETA } from './acl.js'
 import { checkKey } from './address.js'
 import type { S3Context } from './context.js'
@@ -133,7 +134,7 @@ function storedHeaders (fields: Fields, fileType: string): Record<string, string
 }
 
 async function store (ctx: S3Context, permission: UploadPermission, bucket: string, fields: Fields,
-  file: Readable, fileName: string, fileType: string): Promise<{ key: string, etag: string }> {
+  file: Readable, fileName: string, fileType: string): Promise<{ key: string, etag: string, versionHeaders: Record<string, string> }> {
   const policyText = fields.get('policy')
   if (policyText === undefined) throw new S3Error('AccessDenied', 'Bucket POST must contain a policy document')
   const identity = await signer(ctx, fields)
@@ -147,9 +148,12 @@ async function store (ctx: S3Context, permission: UploadPermission, bucket: stri
   const account = await permission(identity, bucket, key)
   const limited = new LengthRange(range.min, range.max)
   file.on('error', (err) => limited.destroy(err))
+  const versions = new BucketVersions(ctx.store, account, bucket, versioningOf(await ctx.store.containers.info(account, bucket)))
   try {
-    const result = await ctx.store.objects.put({ account, container: bucket, object: key }, { body: file.pipe(limited), headers: storedHeaders(fields, fileType) })
-    return { key, etag: result.etag }
+    // On a versioned bucket what the upload replaces is kept, as for PutObject.
+    const { result, headers } = await versions.write(key, async (marks) =>
+      await ctx.store.objects.put(versions.ref(key), { body: file.pipe(limited), headers: { ...storedHeaders(fields, fileType), ...marks } }))
+    return { key, etag: result.etag, versionHeaders: headers }
   } catch (err) {
     throw limited.failure ?? err
   }
@@ -169,7 +173,7 @@ function redirectUrl (value: string | undefined): URL | undefined {
 export async function postUpload (ctx: S3Context, req: FastifyRequest, reply: FastifyReply, bucket: string,
   permission: UploadPermission): Promise<FastifyReply> {
   const fields: Fields = new Map()
-  const stored = await new Promise<{ key: string, etag: string }>((resolve, reject) => {
+  const stored = await new Promise<{ key: string, etag: string, versionHeaders: Record<string, string> }>((resolve, reject) => {
     let parser: busboy.Busboy
     try {
       parser = busboy({ headers: req.headers, limits: { fieldSize: MAX_FIELDS_BYTES, files: 1, fields: 100 } })
@@ -202,13 +206,13 @@ export async function postUpload (ctx: S3Context, req: FastifyRequest, reply: Fa
     url.searchParams.set('bucket', bucket)
     url.searchParams.set('key', stored.key)
     url.searchParams.set('etag', etag)
-    return await reply.code(303).headers({ location: url.toString(), etag }).send()
+    return await reply.code(303).headers({ ...stored.versionHeaders, location: url.toString(), etag }).send()
   }
   const status = Number(fields.get('success_action_status') ?? 204)
   const location = `/${bucket}/${encodeURIComponent(stored.key)}`
   if (status === 201) {
-    return await reply.code(201).headers({ 'content-type': 'application/xml', etag, location })
+    return await reply.code(201).headers({ ...stored.versionHeaders, 'content-type': 'application/xml', etag, location })
       .send(renderXml('PostResponse', { Location: location, Bucket: bucket, Key: stored.key, ETag: etag }))
   }
-  return await reply.code(status === 200 ? 200 : 204).headers({ etag, location }).send()
+  return await reply.code(status === 200 ? 200 : 204).headers({ ...stored.versionHeaders, etag, location }).send()
 }

@@ -103,6 +103,11 @@ export class Pipeline {
     return out
   }
 
+  /** Whether the feature `name` is enabled. */
+  has (name: string): boolean {
+    return [...this.preAuth, ...this.postAuth].some((m) => m.name === name)
+  }
+
   authorizesItself (r: SwiftRequest): boolean {
     return this.postAuth.some((m) => m.authorizesItself?.(r) === true)
   }

@@ -10,6 +10,8 @@
  * The answer is Swift's: with `redirect`, a 303 to `redirect?status=201&message=`; without,
  * the status line as plain text. A bad or expired signature is a 401, a form that breaks its
  * own limits a 400; files stored before the problem was found stay.
+ * A file that replaces an object of a versioned container keeps the old one, as any write does
+ * (versioned-writes.ts; the signature covers the archive copy).
  * Limits: fields after the first file do not change the signature's verdict, as in Swift.
  * Enable: `formpost` in the proxy config's `pipeline` (default), before the post-auth features.
  */
@@ -20,6 +22,7 @@ import type { SwiftContext, SwiftRequest } from '../context.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 import { headerValue } from '../headers.js'
 import { signatureMatches, signingKeys } from './signature.js'
+import { versionedStore } from './versioned-writes.js'
 
 /** The longest form field value read; longer ones are cut, as Swift's MAX_VALUE_LENGTH. */
 const MAX_VALUE_LENGTH = 4096
@@ -69,8 +72,10 @@ async function storeFile (ctx: SwiftContext, r: SwiftRequest, fields: Map<string
   const cap = new SizeCap(intField(fields, 'max_file_size'))
   file.on('error', (err) => cap.destroy(err))
   const body = file.pipe(cap)
+  // A file replaces an object as any write does: on a versioned container, the old one is kept.
+  const store = ctx.pipeline.has('versioned_writes') ? versionedStore(ctx.store, r, true) : ctx.store
   try {
-    await ctx.store.objects.put({ account: r.path.account, container: r.path.container as string, object }, {
+    await store.objects.put({ account: r.path.account, container: r.path.container as string, object }, {
       body,
       headers: { 'content-type': fields.get('content-type') ?? mimeType, ...deleteHeaders(fields) }
     })

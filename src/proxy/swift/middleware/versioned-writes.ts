@@ -18,6 +18,7 @@
  * whenever the container written is versioned. So every write a request makes is versioned, not
  * only plain PUTs and DELETEs: COPY and X-Copy-From onto a versioned name, SLO manifest PUTs
  * (`?multipart-manifest=put`, the previous version is archived once the manifest is valid),
+ * FormPost files (formpost.ts writes through this view),
  * `?multipart-manifest=delete` (segments and manifest are deleted as versioned deletes: in
  * history mode the manifest is archived and a marker left), bulk deletes and archive
  * extraction item by item.
@@ -71,24 +72,29 @@ function checkContainerSettings (r: SwiftRequest): void {
 }
 
 /** Why `ref` may not be written as a versioned write now (status and text), if it may not. */
-async function refusal (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, setting: ArchiveSetting | BucketSetting): Promise<[number, string] | undefined> {
+async function refusal (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, setting: ArchiveSetting | BucketSetting,
+  vouched = false): Promise<[number, string] | undefined> {
   // A bucket's versions are kept for whoever may write the bucket, as the S3 API keeps them.
   if (setting.mode === 's3') return undefined
   const archive = setting.archive.container
-  if (!(await r.allowed('PUT', ref.account, archive, ref.object))) {
+  if (!vouched && !(await r.allowed('PUT', ref.account, archive, ref.object))) {
     return [r.identity === undefined ? 401 : 403, `no write access to the versions container ${archive}`]
   }
   if (!(await store.containers.info(ref.account, archive)).exists) return [412, `versions container ${archive} does not exist`]
   return undefined
 }
 
-/** The store as the rest of the pipeline sees it: writes to a versioned container archive first. */
-function versionedStore (store: ObjectStore, r: SwiftRequest): ObjectStore {
+/**
+ * The store as the rest of the pipeline sees it: writes to a versioned container archive first.
+ * `vouched`: the writes were signed for (FormPost), which covers their archive copies too, as
+ * Swift's formpost subrequests are allowed to archive.
+ */
+export function versionedStore (store: ObjectStore, r: SwiftRequest, vouched = false): ObjectStore {
   const versions = new Versioning(store)
   const settingFor = async (ref: ObjectRef): Promise<ArchiveSetting | BucketSetting | undefined> => {
     const setting = await settingOf(store, ref.account, ref.container)
     if (setting === undefined) return undefined
-    const refused = await refusal(store, r, ref, setting)
+    const refused = await refusal(store, r, ref, setting, vouched)
     if (refused !== undefined) throw new CoreError('PRECONDITION_FAILED', refused[1])
     return setting
   }
