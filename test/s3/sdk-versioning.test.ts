@@ -5,7 +5,7 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand,
   DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand,
   ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3ServiceException, UploadPartCommand,
-  type ListObjectVersionsCommandOutput, type S3Client
+  UploadPartCopyCommand, type ListObjectVersionsCommandOutput, type S3Client
 } from '@aws-sdk/client-s3'
 import t from 'tap'
 import { startCluster } from '../helpers/cluster.js'
@@ -227,4 +227,19 @@ t.test('writes through the Swift API to a versioned bucket are versions too', as
   t.same(await listed('k'), [['k', 'null', true], ['k', third, false], ['k', second, false], ['k', first, false]],
     'while Suspended a Swift write replaces the null version')
   t.equal(await read('k', 'null'), 'suspended 2')
+})
+
+t.test('UploadPartCopy copies the version its source names', async (t) => {
+  const B = 'vers-partcopy'
+  await s3.send(new CreateBucketCommand({ Bucket: B }))
+  await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }))
+  const old = (await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'old bytes' }))).VersionId as string
+  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'new bytes' }))
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'dest' }))
+  const part = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: 'dest', UploadId: created.UploadId, PartNumber: 1, CopySource: `${B}/src?versionId=${old}` }))
+  t.equal(part.CopySourceVersionId, old)
+  await s3.send(new CompleteMultipartUploadCommand({
+    Bucket: B, Key: 'dest', UploadId: created.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.CopyPartResult?.ETag }] }
+  }))
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: B, Key: 'dest' }))).Body?.transformToString(), 'old bytes')
 })

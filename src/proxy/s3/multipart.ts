@@ -17,7 +17,7 @@ import {
   MARKER_CONTENT_TYPE, MAX_PARTS, MIN_PART_SIZE, SLO_S3_ETAG, UPLOAD_CONTENT_TYPE, checkPartNumber, checkUploadId,
   markerName, multipartEtag, newUploadId, partName, partNumberOf, partPrefix
 } from './multipart-keys.js'
-import { bucketVersions, copySource, copySourceConditions, keepTrailerChecksum, objectRef, storeBody } from './objects.js'
+import { bucketVersions, copySource, copySourceConditions, copySourceVersion, keepTrailerChecksum, objectRef, storeBody } from './objects.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { listOf, parseXml, textOf } from './xml.js'
 
@@ -81,7 +81,7 @@ export async function uploadPartCopy (ctx: S3Context, r: S3Request, sourceAccoun
     if (!/^bytes=\d+-\d+$/.test(range)) throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: range })
     conditions.range = range
   }
-  const res = await ctx.store.objects.get({ account: sourceAccount, container: src.bucket, object: src.key }, 'GET', conditions)
+  const res = await ctx.store.objects.get(await copySourceVersion(ctx, sourceAccount, src), 'GET', conditions)
   if (res.status === 404) throw noSuchKey(src.key)
   if (res.status === 412 || res.status === 304) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold')
   if (res.status === 416) throw new S3Error('InvalidRange', 'The requested range is not satisfiable')
@@ -89,7 +89,8 @@ export async function uploadPartCopy (ctx: S3Context, r: S3Request, sourceAccoun
   const result = await ctx.store.objects.put(objectRef(r, segmentsContainer(bucketOf(r)), partName(upload.key, upload.uploadId, part)), {
     body: res.body, contentLength: Number(res.headers['content-length']), headers: { 'content-type': 'application/octet-stream' }
   })
-  sendXml(r, 200, 'CopyPartResult', { LastModified: new Date(Number(result.timestamp) * 1000).toISOString(), ETag: `"${result.etag}"` })
+  sendXml(r, 200, 'CopyPartResult', { LastModified: new Date(Number(result.timestamp) * 1000).toISOString(), ETag: `"${result.etag}"` },
+    src.versionId !== undefined ? { 'x-amz-copy-source-version-id': src.versionId } : {})
 }
 
 interface StoredPart { number: number, etag: string, size: number, lastModified: string }

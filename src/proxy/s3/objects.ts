@@ -247,7 +247,7 @@ export async function copyObject (ctx: S3Context, r: S3Request, sourceAccount: s
 }
 
 /** Where a copy reads from: the source key, or the version its versionId names (never a delete marker). */
-async function copySourceVersion (ctx: S3Context, account: string, src: ReturnType<typeof copySource>): Promise<ObjectRef> {
+export async function copySourceVersion (ctx: S3Context, account: string, src: ReturnType<typeof copySource>): Promise<ObjectRef> {
   const current = { account, container: src.bucket, object: src.key }
   if (src.versionId === undefined) return current
   const info = await ctx.store.containers.info(account, src.bucket)
