@@ -3,9 +3,9 @@
 // bucket CORS and preflights, virtual-hosted style, and NotImplemented for what is not served.
 import {
   CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCorsCommand, DeleteObjectCommand,
-  GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetObjectAclCommand, GetObjectCommand,
-  ListObjectVersionsCommand, ListObjectsV2Command, PutBucketAclCommand, PutBucketCorsCommand, PutBucketVersioningCommand, PutObjectAclCommand,
-  PutObjectCommand, UploadPartCommand
+  DeleteObjectsCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand,
+  GetObjectAclCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketAclCommand, PutBucketCorsCommand,
+  PutBucketVersioningCommand, PutObjectAclCommand, PutObjectCommand, UploadPartCommand
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
 import { createHmac } from 'node:crypto'
@@ -230,4 +230,22 @@ t.test('NotImplemented and malformed requests answer S3 errors', async (t) => {
   t.equal(late.status, 403)
   t.match(await late.text(), /<Code>RequestTimeTooSkewed<\/Code>/)
   t.equal((await fetch(`${cluster.url}/Bad%20Bucket!/x`)).status, 400)
+})
+
+t.test('writers who are not the owner add delete markers but delete no versions, and read no settings', async (t) => {
+  await s3.send(new CreateBucketCommand({ Bucket: 'team' }))
+  const { token, storageUrl } = await cluster.auth()
+  const acl = await fetch(`${storageUrl}/team`, { method: 'POST', headers: { 'x-auth-token': token, 'x-container-read': 'test:tester3', 'x-container-write': 'test:tester3' } })
+  t.equal(acl.status, 204)
+  await s3.send(new PutBucketVersioningCommand({ Bucket: 'team', VersioningConfiguration: { Status: 'Enabled' } }))
+  const v1 = (await s3.send(new PutObjectCommand({ Bucket: 'team', Key: 'k', Body: 'one' }))).VersionId
+  await s3.send(new PutObjectCommand({ Bucket: 'team', Key: 'k', Body: 'two' }))
+  t.equal(await errorCode(tester3.send(new DeleteObjectCommand({ Bucket: 'team', Key: 'k', VersionId: v1 }))), 'AccessDenied')
+  const batch = await tester3.send(new DeleteObjectsCommand({ Bucket: 'team', Delete: { Objects: [{ Key: 'k', VersionId: v1 }] } }))
+  t.same(batch.Errors?.map((e) => [e.Key, e.Code]), [['k', 'AccessDenied']])
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'team', Key: 'k', VersionId: v1 }))).Body?.transformToString(), 'one', 'the version is still there')
+  t.equal(await errorCode(tester3.send(new DeleteObjectCommand({ Bucket: 'team', Key: 'k' }))), 'ok', 'a delete marker is a write')
+  t.equal(await errorCode(tester3.send(new GetBucketVersioningCommand({ Bucket: 'team' }))), 'AccessDenied')
+  t.equal(await errorCode(tester3.send(new GetObjectAclCommand({ Bucket: 'team', Key: 'k', VersionId: v1 }))), 'AccessDenied')
+  t.equal(await errorCode(s3.send(new DeleteObjectCommand({ Bucket: 'team', Key: 'k', VersionId: v1 }))), 'ok', 'the owner deletes versions')
 })

@@ -1,8 +1,11 @@
 /**
  * DeleteObjects: up to 1,000 keys in one request, quiet or not, each deleted as DeleteObject
  * deletes it (with its segments; on a versioned bucket as a delete marker, or the one version
- * its VersionId names).
+ * its VersionId names). As in S3, only the bucket's owner deletes versions for good: for a
+ * writer who is not, an entry with a VersionId fails with AccessDenied.
  */
+import { ownsAccount } from '../../auth/index.js'
+import { accountAclFor } from '../account-access.js'
 import { requestDocument, type S3Context, type S3Request } from './context.js'
 import { S3Error, malformedXml } from './errors.js'
 import { bucketVersions } from './objects.js'
@@ -25,10 +28,15 @@ export async function deleteObjects (ctx: S3Context, r: S3Request): Promise<void
   })
   if (keys.length === 0) throw malformedXml()
   if (keys.length > MAX_KEYS) throw new S3Error('MalformedXML', `You have attempted to delete more objects than allowed (${MAX_KEYS})`)
+  const mayDeleteVersions = ownsAccount(r.identity, r.account, await accountAclFor(ctx.store, r.identity, r.account))
   const deleted: XmlObject[] = []
   const errors: XmlObject[] = []
   for (let i = 0; i < keys.length; i += PARALLEL) {
     await Promise.all(keys.slice(i, i + PARALLEL).map(async ({ key, versionId }) => {
+      if (versionId !== undefined && !mayDeleteVersions) {
+        errors.push({ Key: key, VersionId: versionId, Code: 'AccessDenied', Message: 'Access Denied' })
+        return
+      }
       try {
         const outcome = await versions.delete(key, versionId)
         if (quiet) return

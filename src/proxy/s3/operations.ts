@@ -54,7 +54,7 @@ function bucketOperation (method: string, q: URLSearchParams): Operation {
   switch (method) {
     case 'GET':
       if (q.has('location')) return op('GetBucketLocation', 'bucket-read', getBucketLocation)
-      if (q.has('versioning')) return op('GetBucketVersioning', 'bucket-read', getBucketVersioning)
+      if (q.has('versioning')) return op('GetBucketVersioning', 'bucket-owner', getBucketVersioning)
       if (q.has('acl')) return op('GetBucketAcl', 'bucket-owner', getBucketAcl)
       if (q.has('cors')) return op('GetBucketCors', 'bucket-owner', getBucketCors)
       if (q.has('tagging')) return op('GetBucketTagging', 'bucket-owner', getBucketTagging)
@@ -86,7 +86,7 @@ function objectOperation (method: string, q: URLSearchParams, headers: IncomingH
   switch (method) {
     case 'GET':
       if (q.has('uploadId')) return op('ListParts', 'object-write', listParts)
-      if (q.has('acl')) return op('GetObjectAcl', 'object-read', getObjectAcl)
+      if (q.has('acl')) return op('GetObjectAcl', 'bucket-owner', getObjectAcl)
       if (q.has('tagging')) return op('GetObjectTagging', 'object-read', getObjectTagging)
       return op('GetObject', 'object-read', async (ctx, r) => { await getObject(ctx, r, 'GET') })
     case 'HEAD': return op('HeadObject', 'object-read', async (ctx, r) => { await getObject(ctx, r, 'HEAD') })
@@ -103,7 +103,8 @@ function objectOperation (method: string, q: URLSearchParams, headers: IncomingH
     case 'DELETE':
       if (q.has('uploadId')) return op('AbortMultipartUpload', 'object-write', abortMultipartUpload)
       if (q.has('tagging')) return op('DeleteObjectTagging', 'object-write', deleteObjectTagging)
-      return op('DeleteObject', 'object-write', deleteObject)
+      // Deleting a version for good is the bucket owner's alone, as in S3 (a writer adds a delete marker).
+      return op('DeleteObject', q.has('versionId') ? 'bucket-owner' : 'object-write', deleteObject)
     case 'POST':
       if (q.has('uploads')) return op('CreateMultipartUpload', 'object-write', createMultipartUpload)
       if (q.has('uploadId')) return op('CompleteMultipartUpload', 'object-write', completeMultipartUpload)
