@@ -17,7 +17,7 @@ import { header, type S3Context, type S3Request } from './context.js'
 import { corsHeaders, preflight } from './cors.js'
 import { S3Error, accessDenied, fromCoreError } from './errors.js'
 import { copySource } from './objects.js'
-import { operationFor, type Access } from './operations.js'
+import { operationFor, type Access, type Operation } from './operations.js'
 import { postUpload } from './post-upload.js'
 import { sendS3Error } from './respond.js'
 
@@ -70,13 +70,14 @@ async function copySourceAccount (ctx: S3Context, r: S3Request): Promise<string>
 }
 
 /**
- * The context an operation runs in: its reads of large objects fetch only segments the caller may
- * read, besides the parts of the bucket's (and a copy source's bucket's) own uploads.
+ * The context an operation that reads object bytes (GetObject, copies) runs in: its reads of
+ * large objects fetch only segments the caller may read, besides the parts of the bucket's (and
+ * a copy source's bucket's) own uploads. Other operations keep the plain store.
  */
-function readingAsCaller (ctx: S3Context, r: S3Request, sourceAccount: string): S3Context {
-  if (r.bucket === undefined) return ctx
+function readingAsCaller (ctx: S3Context, r: S3Request, op: Operation, sourceAccount: string): S3Context {
+  if (r.bucket === undefined || r.key === undefined || !(op.name === 'GetObject' || op.copies === true)) return ctx
   const homes = [{ account: r.account, container: r.bucket }]
-  if (header(r, 'x-amz-copy-source') !== undefined) homes.push({ account: sourceAccount, container: copySource(r).bucket })
+  if (op.copies === true) homes.push({ account: sourceAccount, container: copySource(r).bucket })
   const mayRead = async (s: ObjectRef): Promise<boolean> => await allowed(ctx, { ...r, account: s.account, bucket: s.container, key: s.object }, 'object-read')
   return { ...ctx, store: withSegmentCheck(ctx.store, homes, mayRead) }
 }
@@ -134,7 +135,7 @@ export async function handleS3 (ctx: S3Context, req: FastifyRequest, reply: Fast
     if (!(await allowed(ctx, r, op.access))) throw accessDenied()
     const sourceAccount = op.copies === true ? await copySourceAccount(ctx, r) : account
     if (address.bucket !== undefined && header(r, 'origin') !== undefined) reply.headers(await corsHeaders(ctx, r))
-    await op.run(readingAsCaller(ctx, r, sourceAccount), r, sourceAccount)
+    await op.run(readingAsCaller(ctx, r, op, sourceAccount), r, sourceAccount)
     return reply
   } catch (err) {
     return fail(reply, err, rawPath, req)

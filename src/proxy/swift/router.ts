@@ -115,6 +115,22 @@ async function allowedOn (ctx: SwiftContext, r: SwiftRequest, method: string, ac
 }
 
 /**
+ * The context a request that reads object bytes (GET, COPY, a PUT with X-Copy-From) is served in:
+ * a large object's segments are read as the caller, as Swift's subrequests are, owners included,
+ * since a copy or symlink may reach another account's. A TempURL's signature covers them. Other
+ * requests read no segments and keep the plain store (a view costs every core call a little).
+ */
+function readingAsCaller (ctx: SwiftContext, r: SwiftRequest): SwiftContext {
+  const { path } = r
+  const source = copySource(r)
+  const method = r.req.method
+  const reads = path.object !== undefined && (method === 'GET' || method === 'COPY' || source !== undefined)
+  if (!reads || r.preauthorized === true) return ctx
+  const homes = [{ account: path.account, container: path.container as string }, ...(source !== undefined ? [source] : [])]
+  return { ...ctx, store: withSegmentCheck(ctx.store, homes, async (s) => await r.allowed('GET', s.account, s.container, s.object)) }
+}
+
+/**
  * What follows the pre-auth middlewares: the token, the verb's handler, the ACLs, and then the
  * post-auth middlewares around the handler. A request a pre-auth middleware vouched for
  * (`preauthorized`) skips the token and the ACLs. Middlewares may have rewritten `r.path`.
@@ -144,14 +160,7 @@ const authorizeAndServe: Terminal = async (ctx, r, postAuth) => {
     return
   }
   r.owner = ownsAccount(r.identity, path.account, await accountAclFor(ctx.store, r.identity, path.account))
-  // A large object's segments are read as the caller, as Swift's subrequests are (a TempURL's
-  // signature covers them); owners too, since a copy or symlink may reach another account's.
-  const source = copySource(r)
-  const homes = [{ account: path.account, container: path.container ?? '' }, ...(source !== undefined ? [source] : [])]
-  const served = r.preauthorized === true || path.container === undefined
-    ? ctx
-    : { ...ctx, store: withSegmentCheck(ctx.store, homes, async (s) => await r.allowed('GET', s.account, s.container, s.object)) }
-  await postAuth(served, handler ?? (async () => { sendError(reply, 405) }))
+  await postAuth(readingAsCaller(ctx, r), handler ?? (async () => { sendError(reply, 405) }))
 }
 
 export async function handleSwift (ctx: SwiftContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
