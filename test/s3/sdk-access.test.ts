@@ -4,8 +4,8 @@
 import {
   CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCorsCommand, DeleteObjectCommand,
   DeleteObjectsCommand, GetBucketAclCommand, GetBucketCorsCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand,
-  GetObjectAclCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketAclCommand, PutBucketCorsCommand,
-  PutBucketVersioningCommand, PutObjectAclCommand, PutObjectCommand, UploadPartCommand
+  GetObjectAclCommand, GetObjectCommand, GetObjectTaggingCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketAclCommand,
+  PutBucketCorsCommand, PutBucketVersioningCommand, PutObjectAclCommand, PutObjectCommand, UploadPartCommand
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
 import { createHmac } from 'node:crypto'
@@ -151,6 +151,13 @@ t.test('browser POST upload with a signed policy', async (t) => {
   const redirected = await post('uploads/three', { success_action_redirect: 'http://example.com/done' }, [{ success_action_redirect: 'http://example.com/done' }])
   t.equal(redirected.status, 303)
   t.match(redirected.headers.get('location') ?? '', /^http:\/\/example\.com\/done\?bucket=shared&key=uploads%2Fthree&etag=/)
+  const tagging = '<Tagging><TagSet><Tag><Key>from</Key><Value>form</Value></Tag></TagSet></Tagging>'
+  t.equal((await post('uploads/tagged', { tagging }, [{ tagging }])).status, 204)
+  t.same((await s3.send(new GetObjectTaggingCommand({ Bucket: 'shared', Key: 'uploads/tagged' }))).TagSet, [{ Key: 'from', Value: 'form' }], 'the form\'s tagging field')
+  const reserved = '<Tagging><TagSet><Tag><Key>aws:x</Key><Value>v</Value></Tag></TagSet></Tagging>'
+  const refused = await post('uploads/reserved', { tagging: reserved }, [{ tagging: reserved }])
+  t.equal(refused.status, 400)
+  t.match(await refused.text(), /<Code>InvalidTag<\/Code>/)
   t.equal((await post('elsewhere/x', {}, [])).status, 403, 'key outside the policy')
   t.equal((await post('uploads/extra', { 'x-amz-meta-unlisted': 'v' }, [])).status, 403, 'field the policy does not cover')
   t.equal((await post('uploads/big', {}, [], 'x'.repeat(2000))).status, 400, 'over content-length-range')

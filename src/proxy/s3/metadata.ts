@@ -7,7 +7,8 @@
 import { OBJECT_ACL_SYSMETA, checkCanned } from './acl.js'
 import { storedChecksums } from './checksums.js'
 import { header, type S3Request } from './context.js'
-import { S3Error } from './errors.js'
+import { S3Error, malformedXml } from './errors.js'
+import { listOf, parseXml, textOf } from './xml.js'
 
 const CONTENT_HEADERS = ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires']
 const OVERRIDES: Record<string, string> = {
@@ -49,6 +50,16 @@ export function encodeTags (tags: Tags): string {
 
 export function decodeTags (stored: string | undefined): Tags {
   return stored === undefined || stored === '' ? [] : [...new URLSearchParams(stored)]
+}
+
+/** The tags of a Tagging document (`<Tagging><TagSet><Tag><Key/><Value/></Tag>...`), checked. */
+export function tagsOfDocument (xml: string, max: number, what: string): Tags {
+  const set = parseXml(xml, 'Tagging').TagSet
+  if (set === undefined) throw malformedXml()
+  const tags = typeof set === 'object' && !Array.isArray(set)
+    ? listOf(set, 'Tag').map((t): [string, string] => [textOf(t, 'Key') ?? '', textOf(t, 'Value') ?? ''])
+    : []
+  return checkTags(tags, max, what)
 }
 
 /** The stored form of an x-amz-tagging header, checked; undefined when there is none. */

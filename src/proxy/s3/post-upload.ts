@@ -12,6 +12,7 @@ import type { Identity } from '../../auth/index.js'
 import { BucketVersions, versioningOf } from '../core/bucket-versioning.js'
 import { checkCanned, OBJECT_ACL_SYSMETA } from './acl.js'
 import { checkKey } from './address.js'
+import { MAX_OBJECT_TAGS, OBJECT_TAGGING_SYSMETA, encodeTags, tagsOfDocument } from './metadata.js'
 import type { S3Context } from './context.js'
 import { S3Error, accessDenied } from './errors.js'
 import { renderXml } from './xml.js'
@@ -130,6 +131,8 @@ function storedHeaders (fields: Fields, fileType: string): Record<string, string
   }
   const acl = fields.get('acl')
   if (acl !== undefined) out[OBJECT_ACL_SYSMETA] = checkCanned(acl)
+  const tagging = fields.get('tagging')
+  if (tagging !== undefined) out[OBJECT_TAGGING_SYSMETA] = encodeTags(tagsOfDocument(tagging.trim(), MAX_OBJECT_TAGS, 'Object'))
   return out
 }
 
@@ -148,11 +151,12 @@ async function store (ctx: S3Context, permission: UploadPermission, bucket: stri
   const account = await permission(identity, bucket, key)
   const limited = new LengthRange(range.min, range.max)
   file.on('error', (err) => limited.destroy(err))
+  const stored = storedHeaders(fields, fileType)
   const versions = new BucketVersions(ctx.store, account, bucket, versioningOf(await ctx.store.containers.info(account, bucket)))
   try {
     // On a versioned bucket what the upload replaces is kept, as for PutObject.
     const { result, headers } = await versions.write(key, async (marks) =>
-      await ctx.store.objects.put(versions.ref(key), { body: file.pipe(limited), headers: { ...storedHeaders(fields, fileType), ...marks } }))
+      await ctx.store.objects.put(versions.ref(key), { body: file.pipe(limited), headers: { ...stored, ...marks } }))
     return { key, etag: result.etag, versionHeaders: headers }
   } catch (err) {
     throw limited.failure ?? err

@@ -13,12 +13,12 @@ import { bucketOf, requireBucket } from './buckets.js'
 import { requestDocument, type S3Context, type S3Request } from './context.js'
 import { S3Error, noSuchKey } from './errors.js'
 import {
-  MAX_OBJECT_TAGS, OBJECT_TAGGING_SYSMETA, checkTags, decodeTags, encodeTags, rewritableHeaders, type Tags
+  MAX_OBJECT_TAGS, OBJECT_TAGGING_SYSMETA, decodeTags, encodeTags, rewritableHeaders, tagsOfDocument, type Tags
 } from './metadata.js'
 import { bucketVersions, objectRef } from './objects.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { checkVersionId, noSuchVersion } from './versioning.js'
-import { listOf, parseXml, textOf, type XmlObject } from './xml.js'
+import type { XmlObject } from './xml.js'
 
 export const BUCKET_TAGGING_SYSMETA = 'x-container-sysmeta-s3-tagging'
 const MAX_BUCKET_TAGS = 50
@@ -28,13 +28,7 @@ function tagsDocument (tags: Tags): XmlObject {
 }
 
 async function requestedTags (r: S3Request, max: number, what: string): Promise<Tags> {
-  const doc = parseXml((await requestDocument(r, 64 * 1024)).trim(), 'Tagging')
-  const set = doc.TagSet
-  if (set === undefined) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema')
-  const tags = typeof set === 'object' && !Array.isArray(set)
-    ? listOf(set, 'Tag').map((t): [string, string] => [textOf(t, 'Key') ?? '', textOf(t, 'Value') ?? ''])
-    : []
-  return checkTags(tags, max, what)
+  return tagsOfDocument((await requestDocument(r, 64 * 1024)).trim(), max, what)
 }
 
 /** The object (version) a tagging call is about, its stored headers and the version header to answer. */
