@@ -256,3 +256,20 @@ t.test('writers who are not the owner add delete markers but delete no versions,
   t.equal(await errorCode(tester3.send(new GetObjectAclCommand({ Bucket: 'team', Key: 'k', VersionId: v1 }))), 'AccessDenied')
   t.equal(await errorCode(s3.send(new DeleteObjectCommand({ Bucket: 'team', Key: 'k', VersionId: v1 }))), 'ok', 'the owner deletes versions')
 })
+
+t.test('account ACLs reach the account\'s S3 buckets too', async (t) => {
+  await other.send(new CreateBucketCommand({ Bucket: 'acct-acl' }))
+  await other.send(new PutObjectCommand({ Bucket: 'acct-acl', Key: 'k', Body: 'theirs' }))
+  t.equal(await errorCode(tester3.send(new GetObjectCommand({ Bucket: 'acct-acl', Key: 'k' }))), 'AccessDenied')
+  const { token, storageUrl } = await cluster.auth('test2:tester2', 'testing2')
+  const setAcl = async (value: string): Promise<number> =>
+    (await fetch(storageUrl, { method: 'POST', headers: { 'x-auth-token': token, 'x-account-access-control': value } })).status
+  t.equal(await setAcl('{"read-only":["test:tester3"]}'), 204)
+  t.equal(await (await tester3.send(new GetObjectCommand({ Bucket: 'acct-acl', Key: 'k' }))).Body?.transformToString(), 'theirs', 'read-only reads')
+  t.equal(await errorCode(tester3.send(new PutObjectCommand({ Bucket: 'acct-acl', Key: 'w', Body: 'w' }))), 'AccessDenied', 'and does not write')
+  t.equal(await setAcl('{"read-write":["test:tester3"]}'), 204)
+  t.equal(await errorCode(tester3.send(new PutObjectCommand({ Bucket: 'acct-acl', Key: 'w', Body: 'w' }))), 'ok', 'read-write writes')
+  t.equal(await errorCode(tester3.send(new GetBucketAclCommand({ Bucket: 'acct-acl' }))), 'AccessDenied', 'but is no owner')
+  t.equal(await setAcl(''), 204)
+  t.equal(await errorCode(tester3.send(new GetObjectCommand({ Bucket: 'acct-acl', Key: 'k' }))), 'AccessDenied')
+})

@@ -2,7 +2,8 @@
  * Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject and the object
  * ACL calls. Bodies stream from the client through the checks of upload-body.ts into the core,
  * and from the core back to the client; nothing is buffered whole. On a versioned bucket the
- * writes and deletes go through its versions (core/bucket-versioning.ts), and reads may name a versionId.
+ * writes and deletes go through its versions (core/bucket-versioning.ts), and reads may name a
+ * versionId.
  */
 import { httpDate } from '../../common/timestamp.js'
 import {

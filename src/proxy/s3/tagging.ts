@@ -1,7 +1,8 @@
 /**
- * Object and bucket tagging calls (the tags' form and checks are in metadata.ts). An object's tags are kept in its sysmeta (OBJECT_TAGGING_SYSMETA), a
- * bucket's in its container's (BUCKET_TAGGING_SYSMETA), both in the URL-encoded form of the
- * x-amz-tagging header (`k1=v1&k2=v2`), which the Swift API neither shows nor lets a client set.
+ * Object and bucket tagging calls (the tags' form and checks are in metadata.ts). An object's
+ * tags are kept in its sysmeta (OBJECT_TAGGING_SYSMETA), a bucket's in its container's
+ * (BUCKET_TAGGING_SYSMETA), both in the URL-encoded form of the x-amz-tagging header
+ * (`k1=v1&k2=v2`), which the Swift API neither shows nor lets a client set.
  * Tags come with PutObject, CreateMultipartUpload and CopyObject (x-amz-tagging, and
  * x-amz-tagging-directive COPY or REPLACE on a copy) and with the *Tagging calls; GetObject and
  * HeadObject answer x-amz-tagging-count. Changing an object's tags rewrites its metadata (a
