@@ -3,7 +3,7 @@
 // delete markers, ListObjectVersions with its paging, DeleteObjects with versions, Suspended.
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand,
-  DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand,
+  DeleteObjectCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListBucketsCommand,
   ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3ServiceException, UploadPartCommand,
   UploadPartCopyCommand, type ListObjectVersionsCommandOutput, type S3Client
 } from '@aws-sdk/client-s3'
@@ -76,7 +76,11 @@ t.test('delete markers: written by DELETE, read as such, removed by id', async (
   const byId = await failure(s3.send(new GetObjectCommand({ Bucket, Key: 'k', VersionId: marker })))
   t.equal(byId.$metadata.httpStatusCode, 405)
   t.equal(byId.$response?.headers['x-amz-delete-marker'], 'true')
+  t.ok(byId.$response?.headers['last-modified'], 'the marker says when it was written')
   t.equal((await failure(s3.send(new HeadObjectCommand({ Bucket, Key: 'k', VersionId: marker })))).$metadata.httpStatusCode, 405)
+  t.equal(await errorCode(s3.send(new CopyObjectCommand({ Bucket, Key: 'k2', CopySource: `${Bucket}/k?versionId=${marker}` }))), 'InvalidRequest',
+    'a marker is no copy source')
+  t.equal(await errorCode(s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'k', VersionId: marker }))), 'MethodNotAllowed')
   const listed = await s3.send(new ListObjectVersionsCommand({ Bucket }))
   t.same(listed.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [[marker, true]])
   t.ok(listed.Versions?.every((v) => v.IsLatest === false), 'no version is the latest')

@@ -23,7 +23,7 @@ import { SLO_S3_ETAG, checkPartNumber } from './multipart-keys.js'
 import { partRead, type PartRead } from './part-read.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { uploadBody, type UploadBody } from './upload-body.js'
-import { checkVersionId, noSuchVersion } from './versioning.js'
+import { checkVersionId, findVersion, noSuchVersion } from './versioning.js'
 
 export function objectRef (r: S3Request, container = bucketOf(r), object = r.key as string): ObjectRef {
   return { account: r.account, container, object }
@@ -153,12 +153,9 @@ function markerHeaders (versionId: string): Record<string, string> {
 /** One version by id: the current object or an archived one; a delete marker is not readable. */
 async function readVersion (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD', read: ObjectRead,
   versionId: string): Promise<VersionRead> {
-  const found = await (await bucketVersions(ctx, r)).find(r.key as string, versionId)
-  if (found === undefined) throw noSuchVersion(r.key as string, versionId)
-  if (found.where === 'archive' && found.marker) {
-    throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.',
-      { Method: method, ResourceType: 'DeleteMarker' }, { ...markerHeaders(versionId), allow: 'DELETE', 'last-modified': httpDate(found.stamp) })
-  }
+  const found = await findVersion(await bucketVersions(ctx, r), r.key as string, versionId, (stamp) => new S3Error('MethodNotAllowed',
+    'The specified method is not allowed against this resource.', { Method: method, ResourceType: 'DeleteMarker' },
+    { ...markerHeaders(versionId), allow: 'DELETE', 'last-modified': httpDate(stamp) }))
   const res = await read(found.ref)
   if (res.status === 404) throw noSuchVersion(r.key as string, versionId)
   // An archived copy was written when archived: the version's own time is its stamp.
@@ -253,12 +250,9 @@ export async function copySourceVersion (ctx: S3Context, account: string, src: R
   if (src.versionId === undefined) return current
   const info = await ctx.store.containers.info(account, src.bucket)
   if (!info.exists) throw noSuchBucket(src.bucket)
-  const found = await new BucketVersions(ctx.store, account, src.bucket, versioningOf(info)).find(src.key, src.versionId)
-  if (found === undefined) throw noSuchVersion(src.key, src.versionId)
-  if (found.where === 'archive' && found.marker) {
-    throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.')
-  }
-  return found.ref
+  const versions = new BucketVersions(ctx.store, account, src.bucket, versioningOf(info))
+  return (await findVersion(versions, src.key, src.versionId, () =>
+    new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.'))).ref
 }
 
 export async function getObjectAcl (ctx: S3Context, r: S3Request): Promise<void> {

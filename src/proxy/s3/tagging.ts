@@ -18,7 +18,7 @@ import {
 } from './metadata.js'
 import { bucketVersions, objectRef } from './objects.js'
 import { sendEmpty, sendXml } from './respond.js'
-import { checkVersionId, noSuchVersion } from './versioning.js'
+import { checkVersionId, findVersion, noSuchVersion } from './versioning.js'
 import type { XmlObject } from './xml.js'
 
 export const BUCKET_TAGGING_SYSMETA = 'x-container-sysmeta-s3-tagging'
@@ -38,13 +38,8 @@ async function target (ctx: S3Context, r: S3Request): Promise<{ ref: ObjectRef, 
   const param = r.query.get('versionId')
   let ref = objectRef(r)
   if (param !== null) {
-    const versionId = checkVersionId(param)
-    const found = await (await bucketVersions(ctx, r)).find(key, versionId)
-    if (found === undefined) throw noSuchVersion(key, versionId)
-    if (found.where === 'archive' && found.marker) {
-      throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: r.req.method, ResourceType: 'DeleteMarker' })
-    }
-    ref = found.ref
+    ref = (await findVersion(await bucketVersions(ctx, r), key, checkVersionId(param), () =>
+      new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: r.req.method, ResourceType: 'DeleteMarker' }))).ref
   }
   const res = await ctx.store.objects.get(ref, 'HEAD', {}, false, true)
   if (res.status === 404) throw param === null ? noSuchKey(key) : noSuchVersion(key, param)
