@@ -38,8 +38,6 @@ interface Queued {
   reject: (err: unknown) => void
 }
 
-type Op = { type: 'put', key: string, value: Buffer } | { type: 'del', key: string }
-
 /** A deleted key inside the batch view (distinct from "not read yet"). */
 const DELETED = Symbol('deleted')
 
@@ -88,18 +86,25 @@ export class GroupCommit {
     }
     const results: Array<{ q: Queued, ok: boolean, value: unknown }> = []
     for (const q of batch) results.push(this.applyOne(q, view))
-    const ops: Op[] = []
+    // A chained batch, not an array: abstract-level clones every op of an array batch into objects
+    // of changing shape, and a batch of 10 puts cost 300-370 µs of CPU that way against 135-160 µs
+    // chained (classic-level 3, this machine).
+    const writes = this.db.batch()
     for (const [key, value] of view) {
-      if (this.written.has(key)) ops.push(value === DELETED ? { type: 'del', key } : { type: 'put', key, value })
+      if (!this.written.has(key)) continue
+      if (value === DELETED) writes.del(key)
+      else writes.put(key, value)
     }
     this.written.clear()
+    const ops = writes.length
     try {
-      if (ops.length > 0) await this.db.batch(ops, { sync: true })
+      if (ops > 0) await writes.write({ sync: true })
+      else await writes.close()
     } catch (err) {
       for (const r of results) r.q.reject(err)
       return
     }
-    this.stats.onBatch?.(batch.length, ops.length, Number(process.hrtime.bigint() - started) / 1e9)
+    this.stats.onBatch?.(batch.length, ops, Number(process.hrtime.bigint() - started) / 1e9)
     for (const r of results) {
       if (r.ok) r.q.resolve(r.value)
       else r.q.reject(r.value)
