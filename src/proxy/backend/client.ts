@@ -52,6 +52,13 @@ function flattenHeaders (raw: Record<string, string | string[] | undefined>): Re
   return out
 }
 
+/**
+ * undici's body emits RequestAbortedError when a caller destroys it before its end (a manifest
+ * read only for its headers, a body a client stopped reading); with no listener, that error
+ * would end the process. Readers still get every error through their own iteration or pipeline.
+ */
+function ignoreAbandoned (): void {}
+
 export class BackendClient {
   readonly health: NodeHealth
   private readonly agent: Agent
@@ -88,6 +95,7 @@ export class BackendClient {
         reset: false
       })
       if (res.statusCode === 507 || res.statusCode >= 500) this.failed(node, 'status')
+      res.body.on('error', ignoreAbandoned)
       return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body, node }
     } catch (err) {
       this.failed(node, TIMEOUT_CODES.has((err as { code?: string }).code ?? '') ? 'timeout' : 'network')
