@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { httpDate, parseTimestamp, timestampSeconds } from '../common/timestamp.js'
 import { BadRequest, CorruptBody, HttpError, NotFound } from './errors.js'
 import { discardBody, openDataFile, receiveBody } from './data-files.js'
-import { evaluateConditions, parseRange, type ByteRange } from './http-conditionals.js'
+import { byteRangesBody, evaluateConditions, IGNORE_RANGE_IF_PRESENT, missingFailsIfMatch, parseRange, rangeApplies, type ByteRange } from '../common/http-conditionals.js'
 import { header, isReplication, policyIndex, requireTimestamp, send, updateTargets, type RequestContext } from './http-util.js'
 import { headersForPost, headersForPut } from './object-headers.js'
 import { effectiveTimestamp, isExpired, type ObjectMeta, type ObjectRecord } from './object-record.js'
@@ -141,14 +141,17 @@ const CHECKED_BODY = 'X-Backend-Checked-Body'
 
 async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
   const { req, res } = ctx
-  const { meta, inline, ref } = await readLive(s, ctx)
+  const { meta, inline, ref } = await readLive(s, ctx).catch((err: unknown) => {
+    if (err instanceof NotFound && missingFailsIfMatch(req.headers)) throw new HttpError(412, 'Precondition Failed', err.headers)
+    throw err
+  })
   const headers = responseHeaders(meta)
   const verdict = evaluateConditions(req.headers, meta.etag, Math.ceil(timestampSeconds(effectiveTimestamp(meta))))
   if (verdict !== undefined) {
     send(res, verdict, verdict === 304 ? { ETag: meta.etag, 'Last-Modified': headers['Last-Modified'] } : { 'X-Backend-Timestamp': headers['X-Backend-Timestamp'] })
     return
   }
-  const ranges = parseRange(header(req, 'range'), meta.size)
+  const ranges = rangeApplies(header(req, IGNORE_RANGE_IF_PRESENT), meta.headers) ? parseRange(header(req, 'range'), meta.size) : undefined
   if (ranges === 'unsatisfiable') {
     send(res, 416, { 'Content-Range': `bytes */${meta.size}`, 'X-Backend-Timestamp': headers['X-Backend-Timestamp'] })
     return
@@ -253,22 +256,17 @@ async function writeRange (res: ServerResponse, inline: Buffer, file: Handle | u
 
 async function writeMultipart (res: ServerResponse, headers: Record<string, string | number>, size: number, ranges: ByteRange[],
   head: boolean, inline: Buffer, file: Handle | undefined): Promise<void> {
-  const boundary = randomBytes(16).toString('hex')
-  const contentType = String(headers['Content-Type'])
-  const partHeads = ranges.map((r) => `--${boundary}\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`)
-  const closing = `--${boundary}--\r\n`
-  let length = Buffer.byteLength(closing)
-  ranges.forEach((r, i) => { length += Buffer.byteLength(partHeads[i]) + (r.end - r.start + 1) + 2 })
-  headers['Content-Type'] = `multipart/byteranges;boundary=${boundary}`
-  headers['Content-Length'] = length
+  const body = byteRangesBody(ranges, size, String(headers['Content-Type']), randomBytes(16).toString('hex'))
+  headers['Content-Type'] = body.contentType
+  headers['Content-Length'] = body.length
   res.writeHead(206, headers)
   if (head) { res.end(); return }
   for (let i = 0; i < ranges.length; i++) {
-    res.write(partHeads[i])
+    res.write(body.heads[i])
     await writeRange(res, inline, file, ranges[i], false)
-    res.write('\r\n')
+    res.write(body.partEnd)
   }
-  res.end(closing)
+  res.end(body.closing)
 }
 
 export async function handleObject (s: Services, ctx: RequestContext): Promise<void> {

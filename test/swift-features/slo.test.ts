@@ -39,6 +39,13 @@ t.test('upload, read whole and in ranges, conditionals', async (t) => {
   t.equal(range.status, 206)
   t.equal(range.headers.get('content-range'), `bytes ${SEG - 10}-${2 * SEG + 9}/${whole.length}`)
   t.ok(range.bytes.equals(whole.subarray(SEG - 10, 2 * SEG + 10)), 'range across two boundaries')
+  const multi = await swift.call('GET', '/big/obj', { headers: { range: `bytes=0-1,${2 * SEG - 1}-${2 * SEG}` } })
+  t.equal(multi.status, 206, 'several ranges of a large object (this once ended the proxy)')
+  const boundary = /^multipart\/byteranges;boundary=(\w+)$/.exec(multi.headers.get('content-type') ?? '')?.[1] ?? ''
+  const part = (first: number, last: number): string =>
+    `--${boundary}\r\nContent-Type: video/mp4\r\nContent-Range: bytes ${first}-${last}/${whole.length}\r\n\r\n${whole.subarray(first, last + 1).toString('latin1')}\r\n`
+  t.equal(multi.bytes.toString('latin1'), `${part(0, 1)}${part(2 * SEG - 1, 2 * SEG)}--${boundary}--`)
+  t.equal(Number(multi.headers.get('content-length')), multi.bytes.length)
   const suffix = await swift.call('GET', '/big/obj', { headers: { range: 'bytes=-100' } })
   t.ok(suffix.bytes.equals(whole.subarray(whole.length - 100)))
   t.equal((await swift.call('GET', '/big/obj', { headers: { range: `bytes=${whole.length}-` } })).status, 416)

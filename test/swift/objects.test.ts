@@ -134,6 +134,34 @@ t.test('chunked upload and large body', async (t) => {
   t.ok(back.equals(data))
 })
 
+t.test('ranges and conditionals as Swift judges them, and create-only PUTs', async (t) => {
+  await req('PUT', '/cond')
+  t.equal((await req('PUT', '/cond/o', {}, '0123456789abcdefghij')).status, 201)
+  const etag = (await req('HEAD', '/cond/o')).headers.get('etag') as string
+  const head = await req('HEAD', '/cond/o', { range: 'bytes=0-1' })
+  t.same([head.status, head.headers.get('content-length')], [200, '20'], 'a HEAD answers for the whole object whatever its Range')
+  t.equal((await req('HEAD', '/cond/o', { range: 'bytes=50-60' })).status, 200)
+  t.equal((await req('GET', '/cond/o', { range: 'bytes=0-5,3-8,4-9' })).status, 416, 'too many overlapping ranges')
+  t.equal((await req('GET', '/cond/o', { 'if-match': `W/${etag}` })).status, 412, 'a weak ETag never matches')
+  t.equal((await req('GET', '/cond/o', { 'if-match': etag, 'if-unmodified-since': 'Sat, 01 Jan 2000 00:00:00 GMT' })).status, 412)
+  t.equal((await req('GET', '/cond/o', { 'if-none-match': '"zzz"', 'if-modified-since': 'Sun, 22 Nov 2099 00:00:00 GMT' })).status, 304)
+  t.equal((await req('GET', '/cond/missing', { 'if-match': '*' })).status, 412, 'If-Match: * fails on a missing object')
+  t.equal((await req('HEAD', '/cond/missing', { 'if-match': '*' })).status, 412)
+  t.equal((await req('GET', '/cond/missing', { 'if-match': etag })).status, 404)
+  t.equal((await req('PUT', '/cond/empty', {}, '')).status, 201)
+  t.equal((await req('GET', '/cond/empty', { range: 'bytes=-1' })).status, 200, 'the last byte of nothing is the whole of it')
+
+  t.equal((await req('PUT', '/cond/o', { 'if-none-match': '*' }, 'other')).status, 412, 'create-only PUT of an existing object')
+  t.equal(await (await req('GET', '/cond/o')).text(), '0123456789abcdefghij', 'and the object is untouched')
+  t.equal((await req('PUT', '/cond/new', { 'if-none-match': '*' }, 'new')).status, 201)
+  const onlyStar = await req('PUT', '/cond/new2', { 'if-none-match': etag }, 'x')
+  t.same([onlyStar.status, await onlyStar.text()], [400, 'If-None-Match only supports *'])
+  await req('DELETE', '/cond/new')
+  t.equal((await req('PUT', '/cond/new', { 'if-none-match': '*' }, 'again')).status, 201, 'a deleted object is absent')
+  const upper = createHash('md5').update('x').digest('hex').toUpperCase()
+  t.equal((await req('PUT', '/cond/upper', { etag: upper }, 'x')).status, 422, 'ETags compare as Swift stores them, lower-case')
+})
+
 t.test('swift errors', async (t) => {
   await req('PUT', '/errs')
   t.equal((await req('PUT', '/nocontainer/o', {}, 'x')).status, 404)

@@ -14,8 +14,9 @@
  * and Swift's container-update override headers so that listings can show the whole object's
  * ETag and size.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
+import { byteRangesBody, evaluateConditions, parseRange } from '../../common/http-conditionals.js'
 import type { BackendHeaders } from '../backend/client.js'
 import { CoreError } from './errors.js'
 import type { ObjectRef, ObjectResponse, Objects, PutResult } from './objects.js'
@@ -131,39 +132,50 @@ export function segmentRef (account: string, name: string): ObjectRef {
 }
 
 /** One byte range (inclusive) of `total` from a Range header; undefined means the whole object. */
-export function parseRange (value: string | undefined, total: number): { first: number, last: number } | 'unsatisfiable' | undefined {
-  const m = /^bytes=(\d*)-(\d*)$/.exec((value ?? '').trim())
-  if (m === null || (m[1] === '' && m[2] === '')) return undefined
-  if (m[1] === '') {
-    const suffix = Number(m[2])
-    if (suffix === 0 || total === 0) return 'unsatisfiable'
-    return { first: Math.max(0, total - suffix), last: total - 1 }
-  }
-  const first = Number(m[1])
-  const last = m[2] === '' ? total - 1 : Math.min(Number(m[2]), total - 1)
-  if (m[2] !== '' && Number(m[2]) < first) return undefined
-  if (first >= total) return 'unsatisfiable'
-  return { first, last }
-}
-
-function etagMatches (list: string, etag: string): boolean {
-  return list.split(',').some((e) => { const t = e.trim().replace(/^W\//, '').replaceAll('"', ''); return t === '*' || t === etag })
-}
-
-/** 304/412 for the request's conditionals against the large object's ETag and Last-Modified, else undefined. */
-export function conditionStatus (conditions: BackendHeaders, etag: string, lastModified: number): number | undefined {
-  const ifMatch = conditions['if-match']
-  if (ifMatch !== undefined && !etagMatches(ifMatch, etag)) return 412
-  const since = Date.parse(conditions['if-unmodified-since'] ?? '')
-  if (ifMatch === undefined && Number.isFinite(since) && lastModified > since) return 412
-  const ifNone = conditions['if-none-match']
-  if (ifNone !== undefined && etagMatches(ifNone, etag)) return 304
-  const modSince = Date.parse(conditions['if-modified-since'] ?? '')
-  if (ifNone === undefined && Number.isFinite(modSince) && lastModified <= modSince) return 304
-  return undefined
-}
-
 /** The object behind a stream that yields `chunks`, whose first chunk (and so its first segment's answer) is already read. */
+/**
+ * The answer for a large object of `total` bytes: the request's conditionals and ranges judged
+ * against the whole object (Swift's rules, common/http-conditionals.ts), its bytes read through
+ * `bytes`. As in Swift, a GET reads its first segment before answering, so that a missing or
+ * changed first segment is a 409, not a cut body.
+ */
+export async function wholeObjectAnswer (headers: Record<string, string>, etag: string, total: number, method: 'GET' | 'HEAD',
+  conditions: BackendHeaders, bytes: (first: number, last: number) => AsyncGenerator<Buffer>): Promise<ObjectResponse> {
+  const out: Record<string, string> = { ...headers, etag: `"${etag}"` }
+  const verdict = evaluateConditions(conditions, etag, Date.parse(headers['last-modified'] ?? '') / 1000)
+  if (verdict !== undefined) {
+    delete out['content-length']
+    return { status: verdict, headers: out }
+  }
+  const ranges = parseRange(conditions.range, total)
+  if (ranges === 'unsatisfiable') return { status: 416, headers: { ...out, 'content-range': `bytes */${total}`, 'content-length': '0' } }
+  let chunks: () => AsyncGenerator<Buffer>
+  if (ranges === undefined) {
+    out['content-length'] = String(total)
+    chunks = () => bytes(0, total - 1)
+  } else if (ranges.length === 1) {
+    const [{ start, end }] = ranges
+    out['content-length'] = String(end - start + 1)
+    out['content-range'] = `bytes ${start}-${end}/${total}`
+    chunks = () => bytes(start, end)
+  } else {
+    const framing = byteRangesBody(ranges, total, out['content-type'] ?? 'application/octet-stream', randomBytes(16).toString('hex'))
+    out['content-type'] = framing.contentType
+    out['content-length'] = String(framing.length)
+    chunks = async function * () {
+      for (let i = 0; i < ranges.length; i++) {
+        yield Buffer.from(framing.heads[i])
+        yield * bytes(ranges[i].start, ranges[i].end)
+        yield Buffer.from(framing.partEnd)
+      }
+      yield Buffer.from(framing.closing)
+    }
+  }
+  const status = ranges === undefined ? 200 : 206
+  if (method === 'HEAD' || total === 0) return { status, headers: out }
+  return { status, headers: out, body: await primed(chunks()) }
+}
+
 async function primed (chunks: AsyncGenerator<Buffer>): Promise<Readable> {
   const first = await chunks.next()
   return Readable.from((async function * () {
@@ -240,27 +252,19 @@ export class LargeObjects {
     }
     manifest.body?.destroy()
     const h = manifest.headers
-    const total = Number(h[SLO_SIZE] ?? 0)
+    const headers = { ...h, 'x-manifest-etag': h.etag ?? '', 'content-type': stripSwiftBytes(h['content-type'] ?? '') }
     const etag = h[conditions[ETAG_IS_AT] ?? SLO_ETAG] ?? h[SLO_ETAG] ?? ''
-    const headers: Record<string, string> = {
-      ...h, etag: `"${etag}"`, 'x-manifest-etag': h.etag ?? '', 'content-type': stripSwiftBytes(h['content-type'] ?? '')
+    return await wholeObjectAnswer(headers, etag, Number(h[SLO_SIZE] ?? 0), method, conditions, this.manifestBytes(ref))
+  }
+
+  /** Reads `ref`'s segment list once, when the first bytes are asked for (never for a HEAD or a 304). */
+  private manifestBytes (ref: ObjectRef): (first: number, last: number) => AsyncGenerator<Buffer> {
+    let segments: Promise<Segment[]> | undefined
+    const large = this
+    return async function * (first, last) {
+      segments ??= large.segments(ref)
+      yield * large.segmentBytes(ref.account, await segments, first, last)
     }
-    const verdict = conditionStatus(conditions, etag, Date.parse(h['last-modified'] ?? ''))
-    if (verdict !== undefined) {
-      delete headers['content-length']
-      return { status: verdict, headers }
-    }
-    const range = parseRange(conditions.range, total)
-    if (range === 'unsatisfiable') {
-      return { status: 416, headers: { ...headers, 'content-range': `bytes */${total}`, 'content-length': '0' } }
-    }
-    const span = range ?? { first: 0, last: total - 1 }
-    headers['content-length'] = String(Math.max(0, span.last - span.first + 1))
-    if (range !== undefined) headers['content-range'] = `bytes ${span.first}-${span.last}/${total}`
-    const status = range !== undefined ? 206 : 200
-    if (method === 'HEAD') return { status, headers }
-    const segments = await this.segments(ref)
-    return { status, headers, body: await primed(this.segmentBytes(ref.account, segments, span.first, span.last)) }
   }
 
   /**

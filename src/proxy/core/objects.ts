@@ -14,7 +14,8 @@ import type { CoreContext } from './context.js'
 import { CoreError, unavailable } from './errors.js'
 import { resumableBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
-import { LargeObjects, isManifest, withoutManifestHeaders } from './large-objects.js'
+import { IGNORE_RANGE_IF_PRESENT } from '../../common/http-conditionals.js'
+import { LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
 import { hasContainerQuota, type Quotas } from './quotas.js'
 import { bestStatus } from './quorum.js'
@@ -35,6 +36,8 @@ export interface PutInput {
   contentLength?: number
   /** Stored headers (content-type, x-object-meta-*, x-delete-at, ...) plus `etag` to verify. */
   headers: BackendHeaders
+  /** Create only: PRECONDITION_FAILED when the object exists (If-None-Match: *). */
+  onlyIfAbsent?: boolean
 }
 
 export interface PutResult {
@@ -124,6 +127,7 @@ export class Objects {
       throw new CoreError('TOO_LARGE', `Your request is too large (limit ${MAX_OBJECT_SIZE} bytes)`)
     }
     const info = await this.containerOf(ref)
+    if (input.onlyIfAbsent === true) await this.requireAbsent(ref)
     const admitted = await this.quotas.admit(ref.account, info, input)
     const target = this.writeTarget(ref, this.ringFor(info))
     const timestamp = nowTimestamp()
@@ -159,14 +163,24 @@ export class Objects {
     return { etag: etag.replaceAll('"', ''), timestamp, size }
   }
 
+  /** For a create-only write: the object must not exist (a tombstone or an expired object does not). */
+  private async requireAbsent (ref: ObjectRef): Promise<void> {
+    const current = await this.get(ref, 'HEAD', {}, false, true)
+    if (current.status === 404) return
+    if (current.status < 300) throw new CoreError('PRECONDITION_FAILED', `${ref.container}/${ref.object} exists (If-None-Match: *)`)
+    throw new CoreError('UNAVAILABLE', `could not tell whether ${ref.container}/${ref.object} exists (${current.status})`)
+  }
+
   /**
    * GET or HEAD. `headers` carries the client's Range and conditional headers. With `newest`
    * every primary is asked and the newest answer (object or tombstone) wins, as X-Newest.
    * A large object's manifest answers as the whole object, unless `raw` asks for the manifest.
    */
   async get (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest = false, raw = false): Promise<ObjectResponse> {
-    const stored = await this.getStored(ref, method, headers, newest)
-    return raw ? stored : await this.largeObjects.expand(ref, method, headers, newest, stored)
+    if (raw) return await this.getStored(ref, method, headers, newest)
+    // A manifest's own bytes are no part of the object's: a storage node sends them whole, not the Range.
+    const stored = await this.getStored(ref, method, { ...headers, [IGNORE_RANGE_IF_PRESENT]: MANIFEST_HEADER }, newest)
+    return await this.largeObjects.expand(ref, method, headers, newest, stored)
   }
 
   private async getStored (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest: boolean): Promise<ObjectResponse> {

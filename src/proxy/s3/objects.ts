@@ -5,6 +5,7 @@
  * writes and deletes go through its versions (core/bucket-versioning.ts), and reads may name a
  * versionId.
  */
+import { READ_CONDITIONS } from '../../common/http-conditionals.js'
 import { httpDate } from '../../common/timestamp.js'
 import {
   BucketVersions, NULL_VERSION, VERSION_ID_SYSMETA, versionIdOf, versioningOf, type DeleteOutcome
@@ -88,8 +89,6 @@ export async function putObject (ctx: S3Context, r: S3Request): Promise<void> {
   const checksum = await keepTrailerChecksum(ctx, ref, stored, body)
   sendEmpty(r, 200, { etag: `"${result.etag}"`, ...checksum, ...headers })
 }
-
-const READ_CONDITIONS = ['range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since']
 
 export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD'): Promise<void> {
   const conditions: Record<string, string> = { [ETAG_IS_AT]: SLO_S3_ETAG }

@@ -1,5 +1,6 @@
 /** Swift object requests: PUT (and copies), GET, HEAD, POST, DELETE, COPY. */
 import mime from 'mime-types'
+import { READ_CONDITIONS } from '../../common/http-conditionals.js'
 import { httpDate } from '../../common/timestamp.js'
 import { CoreError } from '../core/errors.js'
 import type { ObjectRef } from '../core/objects.js'
@@ -11,7 +12,6 @@ import { decodeName } from './path.js'
 /** Client-settable stored headers besides X-Object-Meta-*. */
 const PASSED_HEADERS = ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires', 'x-object-manifest']
 
-const READ_CONDITIONS = ['range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since']
 
 function refOf (r: SwiftRequest): ObjectRef {
   return { account: r.path.account, container: r.path.container as string, object: r.path.object as string }
@@ -93,8 +93,13 @@ export async function putObject (ctx: SwiftContext, r: SwiftRequest): Promise<vo
   const stored = objectHeaders(headers)
   stored['content-type'] = contentTypeFor(headers, r.path.object as string)
   const etag = headerValue(headers, 'etag')
-  if (etag !== undefined) stored.etag = etag.replaceAll('"', '').toLowerCase()
-  const result = await ctx.store.objects.put(refOf(r), { body: r.req.raw, contentLength, headers: stored })
+  if (etag !== undefined) stored.etag = etag.replaceAll('"', '')
+  const ifNoneMatch = headerValue(headers, 'if-none-match')
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+    sendError(r.reply, 400, 'If-None-Match only supports *')
+    return
+  }
+  const result = await ctx.store.objects.put(refOf(r), { body: r.req.raw, contentLength, headers: stored, onlyIfAbsent: ifNoneMatch !== undefined })
   sendCreated(r, result.etag, result.timestamp)
 }
 
@@ -130,6 +135,8 @@ export async function getObject (ctx: SwiftContext, r: SwiftRequest, method: 'GE
     const v = headerValue(r.req.headers, name)
     if (v !== undefined) conditions[name] = v
   }
+  // Swift answers a HEAD for the whole object whatever its Range (S3 does not: it keeps them).
+  if (method === 'HEAD') delete conditions.range
   const newest = (headerValue(r.req.headers, 'x-newest') ?? '').toLowerCase() === 'true'
   const res = await ctx.store.objects.get(refOf(r), method, conditions, newest)
   if (res.status === 404) {

@@ -13,10 +13,9 @@
  * Enable: `dlo` in the proxy config's `pipeline` (default), after `versioned_writes`.
  */
 import { createHash } from 'node:crypto'
-import { Readable } from 'node:stream'
 import type { BackendHeaders } from '../../backend/client.js'
 import { CoreError } from '../../core/errors.js'
-import { conditionStatus, parseRange, type Segment } from '../../core/large-objects.js'
+import { wholeObjectAnswer, type Segment } from '../../core/large-objects.js'
 import { listObjects } from '../../core/listing-pages.js'
 import type { ObjectRef, ObjectResponse } from '../../core/objects.js'
 import type { ObjectStore } from '../../core/store.js'
@@ -58,20 +57,8 @@ async function expand (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, meth
   const segments = await listSegments(store, r, ref.account, stored.headers[MANIFEST])
   const total = segments.reduce((n, s) => n + s.bytes, 0)
   const etag = createHash('md5').update(segments.map((s) => s.hash).join('')).digest('hex')
-  const headers: Record<string, string> = { ...stored.headers, etag: `"${etag}"` }
-  const verdict = conditionStatus(conditions, etag, Date.parse(stored.headers['last-modified'] ?? ''))
-  if (verdict !== undefined) {
-    delete headers['content-length']
-    return { status: verdict, headers }
-  }
-  const range = parseRange(conditions.range, total)
-  if (range === 'unsatisfiable') return { status: 416, headers: { ...headers, 'content-range': `bytes */${total}`, 'content-length': '0' } }
-  const span = range ?? { first: 0, last: total - 1 }
-  headers['content-length'] = String(Math.max(0, span.last - span.first + 1))
-  if (range !== undefined) headers['content-range'] = `bytes ${span.first}-${span.last}/${total}`
-  const status = range !== undefined ? 206 : 200
-  if (method === 'HEAD' || total === 0) return { status, headers }
-  return { status, headers, body: Readable.from(store.objects.largeObjects.segmentBytes(ref.account, segments, span.first, span.last)) }
+  return await wholeObjectAnswer(stored.headers, etag, total, method, conditions,
+    (first, last) => store.objects.largeObjects.segmentBytes(ref.account, segments, first, last))
 }
 
 export const dlo: SwiftMiddleware = {

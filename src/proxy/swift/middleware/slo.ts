@@ -24,7 +24,8 @@
  * after `versioned_writes`, so the manifest writes it makes are archived.
  */
 import { createHash } from 'node:crypto'
-import { isManifest, parseRange, segmentLength, segmentRef, sloEtag, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
+import { parseRange } from '../../../common/http-conditionals.js'
+import { isManifest, segmentLength, segmentRef, sloEtag, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
 import { CoreError } from '../../core/errors.js'
 import type { ObjectRef } from '../../core/objects.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
@@ -120,10 +121,10 @@ async function resolveEntry (ctx: SwiftContext, r: SwiftRequest, entry: UploadEn
   const size = Number(nested ? head.headers[SLO_SIZE] : head.headers['content-length'])
   const segment: Segment = { name: entry.path, hash: etag, bytes: size, ...(nested ? { sub_slo: true } : {}) }
   const problems: string[] = []
-  const span = entry.range === null ? undefined : parseRange(`bytes=${entry.range}`, size)
-  if (span === 'unsatisfiable') problems.push('Unsatisfiable Range')
-  else if (span !== undefined && (span.first > 0 || span.last < size - 1)) segment.range = `${span.first}-${span.last}`
-  if (span !== 'unsatisfiable' && segmentLength(segment) < minSize) {
+  const spans = entry.range === null ? undefined : parseRange(`bytes=${entry.range}`, size)
+  if (spans === 'unsatisfiable') problems.push('Unsatisfiable Range')
+  else if (spans !== undefined && (spans[0].start > 0 || spans[0].end < size - 1)) segment.range = `${spans[0].start}-${spans[0].end}`
+  if (spans !== 'unsatisfiable' && segmentLength(segment) < minSize) {
     problems.push(`Too small; each segment must be at least ${minSize} bytes.`)
   }
   if (entry.size_bytes !== null && entry.size_bytes !== size) problems.push('Size Mismatch')
