@@ -4,9 +4,10 @@
  * - `.r:*` any referrer (anonymous reads of objects), `.r:example.com` / `.r:.example.com` a
  *   referrer host or domain, `.r:-host` a denied referrer (read ACL only);
  * - `.rlistings` container listings for those the referrer rules admit (read ACL only);
- * - `account:user` (tempauth) or `project_id:user_id` / `project_name:user_name` (Keystone),
- *   either side may be `*`; a plain name (a tempauth account or group, a Keystone role); `*`
- *   for any authenticated user.
+ * - `account:user` (tempauth) or `project_id:user_id` / `project_name:user_name` (Keystone); a
+ *   plain name (a tempauth account or group, a Keystone role). For Keystone identities, as in
+ *   Swift's keystoneauth, either side of a pair may be `*` and `*` alone is any authenticated
+ *   user; tempauth, as Swift's, matches names exactly (`*` grants nothing).
  */
 export interface ParsedAcl {
   referrers: string[]
@@ -27,6 +28,19 @@ export function parseAcl (value: string | undefined): ParsedAcl {
     else acl.groups.push(item)
   }
   return acl
+}
+
+/** Why an X-Container-Read / X-Container-Write value is refused (400), in Swift's words; undefined when it is fine. */
+export function aclProblem (kind: 'read' | 'write', value: string): string | undefined {
+  for (const raw of value.split(',')) {
+    const item = raw.trim()
+    const prefix = REFERRER_PREFIXES.find((p) => item.startsWith(p))
+    if (prefix === undefined) continue
+    if (kind === 'write') return `Referrers not allowed in write ACL: '${item}'`
+    const host = item.slice(prefix.length)
+    if (host === '' || host === '-') return `No host/domain value after referrer designation in ACL: '${item}'`
+  }
+  return undefined
 }
 
 /** Referer host against the referrer rules; the last matching rule decides, as in Swift. */
@@ -61,8 +75,9 @@ function splitPair (s: string): [string, string] {
   return [s.slice(0, colon), s.slice(colon + 1)]
 }
 
-/** Whether an authenticated identity's groups are named by the ACL's group entries. */
-export function groupAllowed (groups: readonly string[], acl: ParsedAcl): boolean {
+/** Whether an authenticated identity's groups are named by the ACL's group entries; `wildcards` for Keystone identities. */
+export function groupAllowed (groups: readonly string[], acl: ParsedAcl, wildcards: boolean): boolean {
+  if (!wildcards) return acl.groups.some((entry) => groups.includes(entry))
   for (const entry of acl.groups) {
     if (entry === '*') return true
     if (entry.includes(':')) {

@@ -33,9 +33,9 @@ export function authorize (who: Identity | undefined, req: AccessRequest): Acces
   if (req.object === undefined && !isRead) return 'deny'
   if (isRead) {
     const acl = parseAcl(req.read)
-    if (who !== undefined && groupAllowed(who.groups, acl)) return 'allow'
+    if (who !== undefined && groupAllowed(who.groups, acl, who.via === 'keystone')) return 'allow'
     const referrerOk = referrerAllowed(req.referrer, acl.referrers)
     return referrerOk && (req.object !== undefined || acl.listings) ? 'allow' : 'deny'
   }
-  return who !== undefined && groupAllowed(who.groups, parseAcl(req.write)) ? 'allow' : 'deny'
+  return who !== undefined && groupAllowed(who.groups, parseAcl(req.write), who.via === 'keystone') ? 'allow' : 'deny'
 }

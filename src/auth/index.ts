@@ -2,7 +2,7 @@
 export type { Identity, AccessRequest, AccessDecision } from './types.js'
 export { authorize, ownsAccount } from './authorize.js'
 export { accountLevel, parseAccountAcl, type AccountLevel } from './account-acl.js'
-export { parseAcl } from './acl.js'
+export { aclProblem, parseAcl } from './acl.js'
 export { TempAuth, readAuthSection, type AuthConfig, type TempAuthUser } from './tempauth.js'
 export { issueToken, verifyToken, TOKEN_PREFIX } from './token.js'
 export { readKeystoneSection, type KeystoneConfig } from './keystone-config.js'

@@ -19,7 +19,7 @@ const settings = (pipeline: string[]): SwiftFeatureSettings => ({
 
 t.test('the default pipeline enables every feature and lists them in /info', async (t) => {
   const info = buildSwiftPipeline(settings(DEFAULT_PIPELINE)).info()
-  t.same(Object.keys(info).sort(), ['bulk', 'dlo', 'formpost', 'slo', 'staticweb', 'symlink', 'tempurl', 'versioned_writes'])
+  t.same(Object.keys(info).sort(), ['bulk_delete', 'bulk_upload', 'dlo', 'formpost', 'slo', 'staticweb', 'symlink', 'tempurl', 'versioned_writes'])
   const without = buildSwiftPipeline(settings(DEFAULT_PIPELINE.filter((n) => n !== 'tempurl' && n !== 'slo'))).info()
   t.notOk('tempurl' in without)
   t.notOk('slo' in without)

@@ -36,6 +36,15 @@ t.test('GET and HEAD with account keys, each digest', async (t) => {
   t.equal(head.status, 200, 'HEAD allowed by a GET link made with Key-2')
 })
 
+t.test("a link shows the object's public metadata only", async (t) => {
+  t.equal((await swift.call('PUT', '/tu/meta.txt', { body: 'm', headers: { 'x-object-meta-secret': 's', 'x-object-meta-public-note': 'n' } })).status, 201)
+  const exp = soon()
+  const res = await swift.call('GET', `/tu/meta.txt${q({ temp_url_sig: sign('acctkey', 'GET', exp, `/v1/${account}/tu/meta.txt`), temp_url_expires: String(exp) })}`, { token: false })
+  t.equal(res.status, 200)
+  t.same([res.headers.get('x-object-meta-secret'), res.headers.get('x-object-meta-public-note')], [null, 'n'])
+  t.equal((await swift.call('HEAD', '/tu/meta.txt')).headers.get('x-object-meta-secret'), 's', 'the owner still sees it')
+})
+
 t.test('ISO 8601 expiry, filename and inline', async (t) => {
   const path = `/v1/${account}/tu/dir/file.txt`
   const exp = soon()
@@ -92,6 +101,6 @@ t.test('expired, forged, other object, malformed', async (t) => {
 
 t.test('/info lists every feature', async (t) => {
   const info = await (await fetch(`${swift.cluster.url}/info`)).json() as Record<string, unknown>
-  for (const name of ['tempurl', 'formpost', 'bulk', 'staticweb', 'slo', 'dlo', 'versioned_writes', 'symlink']) t.ok(name in info, name)
+  for (const name of ['tempurl', 'formpost', 'bulk_delete', 'bulk_upload', 'staticweb', 'slo', 'dlo', 'versioned_writes', 'symlink']) t.ok(name in info, name)
   t.same((info.tempurl as { allowed_digests: string[] }).allowed_digests, ['sha1', 'sha256', 'sha512'])
 })

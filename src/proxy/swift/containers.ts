@@ -1,4 +1,5 @@
 /** Swift container requests: PUT, POST, HEAD, GET (listing), DELETE. */
+import { aclProblem } from '../../auth/index.js'
 import { CoreError } from '../core/errors.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
@@ -24,6 +25,10 @@ function containerHeaders (r: SwiftRequest): Record<string, string> {
   }
   for (const [remove, name] of Object.entries(REMOVABLE)) {
     if (headerValue(headers, remove) !== undefined) out[name] = ''
+  }
+  for (const kind of ['read', 'write'] as const) {
+    const problem = aclProblem(kind, out[`x-container-${kind}`] ?? '')
+    if (problem !== undefined) throw new CoreError('BAD_REQUEST', problem)
   }
   // As in Swift, a writer who does not own the account (an account ACL's read-write user) sets no ACLs or keys.
   return r.owner === true ? out : withoutPrivileged(out)

@@ -27,6 +27,8 @@ export interface SwiftRequest {
   params: URLSearchParams
   /** Set by a pre-auth middleware that verified the request itself (TempURL): no token or ACL is consulted. */
   preauthorized?: boolean
+  /** Takes out of an object's answer what this request may not see (a TempURL's private metadata). */
+  hideFromAnswer?: (headers: Record<string, string>) => void
   /** Whether this request's caller may do `method` on another path (a middleware's sub-request). */
   allowed: (method: string, account: string, container?: string, object?: string) => Promise<boolean>
 }

@@ -143,7 +143,9 @@ export async function getObject (ctx: SwiftContext, r: SwiftRequest, method: 'GE
     sendError(r.reply, 404)
     return
   }
-  r.reply.code(res.status).headers(clientHeaders(res.headers))
+  const shown = clientHeaders(res.headers)
+  r.hideFromAnswer?.(shown)
+  r.reply.code(res.status).headers(shown)
   if (res.status === 200 || res.status === 206) r.reply.header('accept-ranges', 'bytes')
   if (res.body !== undefined) r.reply.send(res.body)
   else r.reply.send()

@@ -26,6 +26,8 @@ export interface SwiftMiddleware {
   phase: Phase
   /** The feature's entry in `GET /info`, under its name. */
   info?: Record<string, unknown>
+  /** Entries under other names, for a feature that /info lists as several (bulk). */
+  infoEntries?: Record<string, Record<string, unknown>>
   handle: (ctx: SwiftContext, r: SwiftRequest, next: Next) => Promise<void>
   /**
    * Requests this post-auth middleware serves whole and authorizes item by item (bulk delete,
@@ -99,7 +101,10 @@ export class Pipeline {
   /** The enabled features' `/info` entries. */
   info (): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    for (const m of [...this.preAuth, ...this.postAuth]) if (m.info !== undefined) out[m.name] = m.info
+    for (const m of [...this.preAuth, ...this.postAuth]) {
+      if (m.info !== undefined) out[m.name] = m.info
+      Object.assign(out, m.infoEntries)
+    }
     return out
   }
 

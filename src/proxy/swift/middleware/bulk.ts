@@ -124,7 +124,11 @@ export function bulk (settings: BulkSettings): SwiftMiddleware {
   return {
     name: 'bulk',
     phase: 'post-auth',
-    info: { max_deletes_per_request: settings.maxDeletes, max_failed_deletes: settings.maxDeletes, max_containers_per_extraction: settings.maxContainers, max_failed_extractions: settings.maxContainers },
+    // Swift's names: the swift CLI deletes in bulk only when /info has bulk_delete.
+    infoEntries: {
+      bulk_delete: { max_deletes_per_request: settings.maxDeletes, max_failed_deletes: settings.maxDeletes },
+      bulk_upload: { max_containers_per_extraction: settings.maxContainers, max_failed_extractions: settings.maxContainers }
+    },
     authorizesItself: (r) => (isBulkDelete(r) && r.path.container === undefined) || isExtract(r),
     async handle (ctx, r, next) {
       if (isBulkDelete(r) && r.path.container === undefined) await bulkDelete(ctx, r, settings)

@@ -60,6 +60,15 @@ async function verify (r: SwiftRequest, sig: string, expires: number, keys: stri
   return signedMethods(r.req.method).some((m) => signatureMatches(keys, `${m}\n${expires}\n${signedPath}`, sig))
 }
 
+/** The metadata a TempURL's holder sees; the rest is the owner's (Swift's default outgoing filter). */
+const PUBLIC_META = 'x-object-meta-public-'
+
+function hidePrivateMeta (headers: Record<string, string>): void {
+  for (const name of Object.keys(headers)) {
+    if (name.startsWith('x-object-meta-') && !name.startsWith(PUBLIC_META)) delete headers[name]
+  }
+}
+
 export const tempurl: SwiftMiddleware = {
   name: 'tempurl',
   phase: 'pre-auth',
@@ -67,7 +76,9 @@ export const tempurl: SwiftMiddleware = {
     methods: METHODS,
     allowed_digests: [...DIGESTS],
     incoming_remove_headers: ['x-timestamp'],
-    outgoing_remove_headers: []
+    incoming_allow_headers: [],
+    outgoing_remove_headers: ['x-object-meta-*'],
+    outgoing_allow_headers: [`${PUBLIC_META}*`]
   },
   async handle (ctx, r, next) {
     const sig = r.params.get('temp_url_sig')
@@ -98,6 +109,7 @@ export const tempurl: SwiftMiddleware = {
     delete r.req.headers['x-auth-token']
     delete r.req.headers['x-storage-token']
     r.preauthorized = true
+    r.hideFromAnswer = hidePrivateMeta
     if (r.req.method === 'GET' || r.req.method === 'HEAD') {
       const filename = r.params.get('filename') ?? undefined
       const inline = r.params.has('inline')
