@@ -22,6 +22,8 @@ import type { ObjectRef, ObjectResponse, Objects, PutResult } from './objects.js
 import type { ObjectStore } from './store.js'
 
 export const MANIFEST_HEADER = 'x-static-large-object'
+/** Marks a dynamic large object (Swift's DLO, expanded by the Swift API's dlo middleware). */
+export const DLO_MANIFEST_HEADER = 'x-object-manifest'
 export const SLO_ETAG = 'x-object-sysmeta-slo-etag'
 export const SLO_SIZE = 'x-object-sysmeta-slo-size'
 /** Names the stored header a large object's conditionals compare with (default: SLO_ETAG). */
@@ -73,11 +75,15 @@ export function isManifest (headers: Record<string, string>): boolean {
   return /^(true|yes|1|on)$/i.test(headers[MANIFEST_HEADER] ?? '')
 }
 
-/** The stored headers of a manifest that describe the manifest, not the content: dropped by copies. */
+/**
+ * The stored headers of a manifest (SLO or DLO) that describe the manifest, not the content:
+ * dropped by copies of the content, and by new manifests, which set their own.
+ */
 export function withoutManifestHeaders (headers: BackendHeaders): BackendHeaders {
   const out: BackendHeaders = {}
   for (const [k, v] of Object.entries(headers)) {
-    if (k === MANIFEST_HEADER || k.startsWith('x-object-sysmeta-slo-') || k.startsWith('x-object-sysmeta-container-update-override-')) continue
+    if (k === MANIFEST_HEADER || k === DLO_MANIFEST_HEADER || k.startsWith('x-object-sysmeta-slo-') ||
+      k.startsWith('x-object-sysmeta-container-update-override-')) continue
     out[k] = k === 'content-type' ? stripSwiftBytes(v) : v
   }
   return out
@@ -209,17 +215,22 @@ export class LargeObjects {
       res.body?.destroy()
       throw new CoreError('NOT_FOUND', `manifest ${ref.container}/${ref.object} not found`)
     }
+    return { headers: res.headers, segments: await this.segmentsIn(ref, res.body) }
+  }
+
+  /** The segment list a manifest's stored body (of the manifest at `ref`) holds; consumes `body`. */
+  async segmentsIn (ref: ObjectRef, body: Readable): Promise<Segment[]> {
     const chunks: Buffer[] = []
     let size = 0
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length
       if (size > MAX_MANIFEST_BYTES) {
-        res.body.destroy()
+        body.destroy()
         throw new CoreError('UNAVAILABLE', `manifest ${ref.container}/${ref.object} is larger than ${MAX_MANIFEST_BYTES} bytes`)
       }
       chunks.push(chunk)
     }
-    return { headers: res.headers, segments: parseSegments(Buffer.concat(chunks), ref) }
+    return parseSegments(Buffer.concat(chunks), ref)
   }
 
   /**
