@@ -135,6 +135,8 @@ t.test('copies: COPY and REPLACE directives, conditions, onto itself', async (t)
   const dst2 = await s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'dst2' }))
   t.same([dst2.ContentType, dst2.Metadata], ['text/x-new', { n: 'w' }])
   t.equal(await errorCode(s3.send(new CopyObjectCommand({ Bucket: 'alpha', Key: 'dst3', CopySource: 'alpha/src', CopySourceIfMatch: '"nope"' }))), 'PreconditionFailed')
+  t.equal(await errorCode(s3.send(new CopyObjectCommand({ Bucket: 'alpha', Key: 'dst3', CopySource: 'alpha/src', CopySourceIfNoneMatch: copied.CopyObjectResult?.ETag }))),
+    'PreconditionFailed', 'a failed if-none-match is no 304 for a copy')
   t.equal(await errorCode(s3.send(new CopyObjectCommand({ Bucket: 'alpha', Key: 'src', CopySource: 'alpha/src' }))), 'InvalidRequest')
   t.equal(await errorCode(s3.send(new CopyObjectCommand({ Bucket: 'alpha', Key: 'dst4', CopySource: 'alpha/missing' }))), 'NoSuchKey')
   t.equal(await errorCode(other.send(new CopyObjectCommand({ Bucket: 'silver-bucket', Key: 'stolen', CopySource: 'alpha/src' }))), 'AccessDenied')

@@ -1,7 +1,9 @@
 // Dynamic Large Objects and symlinks against a real cluster (one cluster for both). DLO:
 // concatenation of the listed segments, Swift's ETag, ranges across segments, conditionals,
-// segments added later, ?multipart-manifest=get, a bad manifest header. Symlinks: reading
-// through a link, ?symlink=get, chains, loops, dangling links, and the target's ACL.
+// segments added later, ?multipart-manifest=get, a bad manifest header, copies (of the content,
+// or with ?multipart-manifest=get of the manifest; 413 past the size limit). Symlinks: reading
+// through a link, ?symlink=get, chains, loops, dangling links, the target's ACL, copies (of the
+// target, or with ?symlink=get of the link).
 import t from 'tap'
 import { createHash, randomBytes } from 'node:crypto'
 import { swiftClient } from './client.js'
@@ -34,6 +36,42 @@ t.test('DLO: reads the segments under the prefix', async (t) => {
   const raw = await swift.call('GET', '/dlo/movie?multipart-manifest=get')
   t.equal(raw.bytes.length, 0, 'the manifest itself')
   t.equal((await swift.call('PUT', '/dlo/bad', { body: '', headers: { 'x-object-manifest': 'no-slash' } })).status, 400)
+})
+
+t.test('DLO: a copy holds the content, or with ?multipart-manifest=get is the manifest', async (t) => {
+  const all = Buffer.concat(parts)
+  const copy = await swift.call('COPY', '/dlo/movie', { headers: { destination: 'dlo/by-copy' } })
+  t.same([copy.status, copy.headers.get('etag')], [201, md5(all)])
+  t.equal((await swift.call('PUT', '/dlo/by-put', { headers: { 'x-copy-from': 'dlo/movie', 'content-length': '0' } })).status, 201)
+  for (const name of ['by-copy', 'by-put']) {
+    const get = await swift.call('GET', `/dlo/${name}`)
+    t.same([get.headers.get('x-object-manifest'), get.headers.get('etag'), get.headers.get('content-type')], [null, md5(all), 'video/mp4'], `${name}: a plain object`)
+    t.ok(get.bytes.equals(all))
+  }
+  t.equal((await swift.call('COPY', '/dlo/movie?multipart-manifest=get', { headers: { destination: 'dlo/manifest-copy' } })).status, 201)
+  t.equal((await swift.call('PUT', '/dlo/manifest-put?multipart-manifest=get', { headers: { 'x-copy-from': 'dlo/movie', 'content-length': '0' } })).status, 201)
+  for (const name of ['manifest-copy', 'manifest-put']) {
+    const get = await swift.call('GET', `/dlo/${name}`)
+    t.equal(get.headers.get('x-object-manifest'), 'dsegs/movie/', `${name}: a manifest of the same prefix`)
+    t.ok(get.bytes.equals(all))
+  }
+})
+
+t.test('DLO: a copy larger than the size limit is a 413', async (t) => {
+  // Nested SLOs reach past 5 GiB from one 1 KiB segment: each level lists the one below ten times, the last six.
+  t.equal((await swift.call('PUT', '/huge')).status, 201)
+  t.equal((await swift.call('PUT', '/huge/seg', { body: randomBytes(1024) })).status, 201)
+  let below = '/huge/seg'
+  for (const [level, count] of [10, 10, 10, 10, 10, 10, 6].entries()) {
+    const body = JSON.stringify(Array.from({ length: count }, () => ({ path: below })))
+    t.equal((await swift.call('PUT', `/huge/level${level}?multipart-manifest=put`, { body })).status, 201)
+    below = `/huge/level${level}`
+  }
+  t.equal((await swift.call('PUT', '/huge/dlo', { body: '', headers: { 'x-object-manifest': 'huge/level6' } })).status, 201)
+  t.equal((await swift.call('HEAD', '/huge/dlo')).headers.get('content-length'), String(6 * 1024 * 10 ** 6))
+  t.equal((await swift.call('COPY', '/huge/dlo', { headers: { destination: 'huge/copy' } })).status, 413)
+  t.equal((await swift.call('PUT', '/huge/copy', { headers: { 'x-copy-from': 'huge/dlo', 'content-length': '0' } })).status, 413)
+  t.equal((await swift.call('COPY', '/huge/dlo?multipart-manifest=get', { headers: { destination: 'huge/copy' } })).status, 201, 'the manifest is small')
 })
 
 t.test('symlinks', async (t) => {
@@ -75,4 +113,22 @@ t.test('symlinks', async (t) => {
   t.same([cross.status, cross.text], [200, 'in AUTH_test2'], 'a link to another account reads that account\'s object')
   t.match(cross.headers.get('content-location'), /\/v1\/AUTH_test2\/shared\/o$/)
   t.equal((await swift.call('GET', '/links/cross?symlink=get')).headers.get('x-symlink-target-account'), 'AUTH_test2')
+})
+
+t.test('symlinks: a copy holds the target, or with ?symlink=get is the link', async (t) => {
+  t.equal((await swift.call('PUT', '/links/meta-link', { body: '', headers: { 'x-symlink-target': 'links/target.txt', 'x-object-meta-link': '1' } })).status, 201)
+  t.equal((await swift.call('COPY', '/links/meta-link', { headers: { destination: 'links/by-copy' } })).status, 201)
+  t.equal((await swift.call('PUT', '/links/by-put', { headers: { 'x-copy-from': 'links/meta-link', 'content-length': '0' } })).status, 201)
+  for (const name of ['by-copy', 'by-put']) {
+    const self = await swift.call('GET', `/links/${name}?symlink=get`)
+    t.same([self.text, self.headers.get('x-symlink-target'), self.headers.get('content-type'), self.headers.get('x-object-meta-link')],
+      ['the target', null, 'text/plain', null], `${name}: the target's content and metadata`)
+  }
+  t.equal((await swift.call('COPY', '/links/meta-link?symlink=get', { headers: { destination: 'links/link-copy' } })).status, 201)
+  t.equal((await swift.call('PUT', '/links/link-put?symlink=get', { headers: { 'x-copy-from': 'links/meta-link', 'content-length': '0' } })).status, 201)
+  for (const name of ['link-copy', 'link-put']) {
+    const self = await swift.call('GET', `/links/${name}?symlink=get`)
+    t.same([self.text, self.headers.get('x-symlink-target'), self.headers.get('x-object-meta-link')], ['', 'links/target.txt', '1'], `${name}: a link`)
+    t.equal((await swift.call('GET', `/links/${name}`)).text, 'the target')
+  }
 })

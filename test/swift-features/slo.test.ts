@@ -2,8 +2,9 @@
 // segments, ETag and size mismatches, too-small segments, bad JSON, bad segment ranges), whole
 // and ranged reads across segment boundaries, conditionals, Swift's ETag (computed here from the
 // segments' MD5s, with ranges and nested manifests as Swift's documentation gives it),
-// ?multipart-manifest=get, segment ranges, manifests of manifests and their depth limit,
-// DELETE ?multipart-manifest=delete of nested manifests, and quotas counting segments and manifests.
+// ?multipart-manifest=get, copies of the manifest or of the content, segment ranges, manifests
+// of manifests and their depth limit, DELETE ?multipart-manifest=delete of nested manifests, and
+// quotas counting segments and manifests.
 import t from 'tap'
 import { createHash, randomBytes } from 'node:crypto'
 import { swiftClient } from './client.js'
@@ -63,6 +64,28 @@ t.test('?multipart-manifest=get', async (t) => {
   t.same(list.map((s) => [s.name, s.hash, s.bytes]), segments.map((s, i) => [`/segs/part${i}`, md5(s), s.length]))
   const raw = JSON.parse((await swift.call('GET', '/big/obj?multipart-manifest=get&format=raw')).text) as unknown
   t.same(raw, JSON.parse(manifestBody), 'format=raw is the upload form')
+})
+
+t.test('copies: ?multipart-manifest=get copies the manifest, a plain copy the content', async (t) => {
+  const copy = await swift.call('COPY', '/big/obj?multipart-manifest=get', { headers: { destination: 'big/manifest-copy', 'x-object-meta-extra': '1' } })
+  t.equal(copy.status, 201)
+  t.equal(copy.headers.get('etag'), `"${sloEtag}"`)
+  const put = await swift.call('PUT', '/big/manifest-put?multipart-manifest=get', { headers: { 'x-copy-from': 'big/obj', 'content-length': '0' } })
+  t.equal(put.status, 201)
+  t.equal(put.headers.get('etag'), `"${sloEtag}"`)
+  const stored = (await swift.call('GET', '/big/obj?multipart-manifest=get')).text
+  for (const name of ['manifest-copy', 'manifest-put']) {
+    const head = await swift.call('HEAD', `/big/${name}`)
+    t.same([head.headers.get('x-static-large-object'), head.headers.get('etag'), head.headers.get('content-length'), head.headers.get('content-type'), head.headers.get('x-object-meta-kind')],
+      ['True', `"${sloEtag}"`, String(whole.length), 'video/mp4', 'movie'], `${name}: a manifest with the source's metadata`)
+    t.equal((await swift.call('GET', `/big/${name}?multipart-manifest=get`)).text, stored, `${name}: over the same segments`)
+    t.equal(md5((await swift.call('GET', `/big/${name}`)).bytes), md5(whole))
+  }
+  t.equal((await swift.call('HEAD', '/big/manifest-copy')).headers.get('x-object-meta-extra'), '1')
+  t.equal((await swift.call('COPY', '/big/obj', { headers: { destination: 'big/content-copy' } })).status, 201)
+  const plain = await swift.call('GET', '/big/content-copy')
+  t.same([plain.headers.get('x-static-large-object'), plain.headers.get('etag'), plain.headers.get('content-type')], [null, md5(whole), 'video/mp4'], 'a plain object')
+  t.ok(plain.bytes.equals(whole))
 })
 
 t.test('bad manifests are refused with each problem', async (t) => {

@@ -40,6 +40,16 @@ t.test('history mode: DELETE archives and leaves a marker', async (t) => {
   t.equal(first.text, 'first')
 })
 
+t.test('an archived version keeps its X-Delete-At, as Swift\'s', async (t) => {
+  t.equal((await swift.call('PUT', '/expiring-archive')).status, 201)
+  t.equal((await swift.call('PUT', '/expiring', { headers: { 'x-versions-location': 'expiring-archive' } })).status, 201)
+  const deleteAt = String(Math.floor(Date.now() / 1000) + 86400)
+  t.equal((await swift.call('PUT', '/expiring/o', { body: 'v1', headers: { 'x-delete-at': deleteAt } })).status, 201)
+  t.equal((await swift.call('PUT', '/expiring/o', { body: 'v2' })).status, 201)
+  const [version] = await names('expiring-archive')
+  t.equal((await swift.call('HEAD', `/expiring-archive/${encodeURIComponent(version)}`)).headers.get('x-delete-at'), deleteAt)
+})
+
 t.test('large objects are archived as manifests', async (t) => {
   t.equal((await swift.call('PUT', '/vsegs')).status, 201)
   t.equal((await swift.call('PUT', '/vsegs/a', { body: 'aaaa' })).status, 201)

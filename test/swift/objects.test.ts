@@ -117,6 +117,57 @@ t.test('copies', async (t) => {
   t.equal((await req('PUT', '/dst/x', { 'x-copy-from': '/src/missing', 'content-length': '0' })).status, 404)
 })
 
+t.test('COPY and X-Copy-From apply the same request headers, and keep X-Delete-At', async (t) => {
+  await req('PUT', '/cpsrc')
+  const deleteAt = String(Math.floor(Date.now() / 1000) + 86400)
+  t.equal((await req('PUT', '/cpsrc/o', {
+    'content-type': 'text/x-old', 'x-object-meta-a': '1', 'x-object-meta-b': '2', 'content-disposition': 'inline',
+    'content-encoding': 'gzip', 'content-language': 'fr', 'x-delete-at': deleteAt
+  }, 'hello world')).status, 201)
+  const changes = { 'content-type': 'text/x-new', 'x-object-meta-b': '3', 'content-disposition': 'attachment', 'content-encoding': 'identity' }
+  t.equal((await req('COPY', '/cpsrc/o', { destination: 'cpsrc/by-copy', ...changes })).status, 201)
+  t.equal((await req('PUT', '/cpsrc/by-put', { 'x-copy-from': 'cpsrc/o', 'content-length': '0', ...changes })).status, 201)
+  for (const name of ['by-copy', 'by-put']) {
+    const h = (await req('HEAD', `/cpsrc/${name}`)).headers
+    t.same([h.get('content-type'), h.get('x-object-meta-a'), h.get('x-object-meta-b'), h.get('content-disposition'), h.get('content-encoding'), h.get('content-language')],
+      ['text/x-new', '1', '3', 'attachment', 'identity', 'fr'], `${name}: the request's headers over the source's`)
+    t.equal(h.get('x-delete-at'), deleteAt, `${name}: expires with the source`)
+  }
+  t.equal((await req('COPY', '/cpsrc/o', { destination: 'cpsrc/fresh', 'x-fresh-metadata': 'true', 'x-object-meta-c': '4' })).status, 201)
+  const fresh = (await req('HEAD', '/cpsrc/fresh')).headers
+  t.same([fresh.get('content-type'), fresh.get('x-object-meta-a'), fresh.get('x-object-meta-c'), fresh.get('content-language'), fresh.get('x-delete-at')],
+    ['text/x-old', null, '4', null, null], 'X-Fresh-Metadata keeps only the content type')
+  t.equal((await req('PUT', '/cpsrc/later', { 'x-copy-from': 'cpsrc/o', 'content-length': '0', 'x-delete-after': '1000' })).status, 201)
+  t.not((await req('HEAD', '/cpsrc/later')).headers.get('x-delete-at'), deleteAt, 'X-Delete-After sets its own')
+  t.equal((await req('COPY', '/cpsrc/o', { destination: 'cpsrc/x', 'x-delete-at': 'soon' })).status, 400)
+})
+
+t.test('a copy reads its source as a GET with the request\'s Range and conditionals', async (t) => {
+  await req('PUT', '/cprange')
+  t.equal((await req('PUT', '/cprange/o', {}, 'hello world')).status, 201)
+  const ranged = await req('PUT', '/cprange/r1', { 'x-copy-from': 'cprange/o', 'content-length': '0', range: 'bytes=2-6' })
+  t.equal(ranged.status, 201)
+  t.equal(ranged.headers.get('etag'), createHash('md5').update('llo w').digest('hex'))
+  t.equal(await (await req('GET', '/cprange/r1')).text(), 'llo w')
+  t.equal((await req('COPY', '/cprange/o', { destination: 'cprange/r2', range: 'bytes=-3' })).status, 201)
+  t.equal(await (await req('GET', '/cprange/r2')).text(), 'rld')
+  t.equal((await req('PUT', '/cprange/r3', { 'x-copy-from': 'cprange/o', 'content-length': '0', range: 'bytes=50-' })).status, 416)
+  t.equal((await req('PUT', '/cprange/r3', { 'x-copy-from': 'cprange/o', 'content-length': '0', 'if-match': '"0000"' })).status, 412)
+  const etag = createHash('md5').update('hello world').digest('hex')
+  t.equal((await req('COPY', '/cprange/o', { destination: 'cprange/r3', 'if-none-match': etag })).status, 304)
+  t.equal((await req('HEAD', '/cprange/r3')).status, 404, 'nothing written')
+})
+
+t.test('X-Copy-From with a body is refused', async (t) => {
+  await req('PUT', '/cpbody')
+  t.equal((await req('PUT', '/cpbody/o', {}, 'source')).status, 201)
+  const res = await req('PUT', '/cpbody/c', { 'x-copy-from': 'cpbody/o' }, 'abc')
+  t.equal(res.status, 400)
+  t.equal(await res.text(), 'Copy requests require a zero byte body')
+  t.equal((await req('HEAD', '/cpbody/c')).status, 404)
+  t.equal(await rawPut('/cpbody/c', undefined, { 'x-copy-from': 'cpbody/o', 'transfer-encoding': 'chunked' }), 201, 'a chunked one is not')
+})
+
 t.test('chunked upload and large body', async (t) => {
   await req('PUT', '/big')
   const size = 5 * 1024 * 1024 + 17

@@ -23,6 +23,8 @@ import type { ObjectRef, ObjectResponse, Objects, PutResult } from './objects.js
 import type { ObjectStore } from './store.js'
 
 export const MANIFEST_HEADER = 'x-static-large-object'
+/** Marks a dynamic large object (Swift's DLO, expanded by the Swift API's dlo middleware). */
+export const DLO_MANIFEST_HEADER = 'x-object-manifest'
 export const SLO_ETAG = 'x-object-sysmeta-slo-etag'
 export const SLO_SIZE = 'x-object-sysmeta-slo-size'
 /** Names the stored header a large object's conditionals compare with (default: SLO_ETAG). */
@@ -74,11 +76,15 @@ export function isManifest (headers: Record<string, string>): boolean {
   return /^(true|yes|1|on)$/i.test(headers[MANIFEST_HEADER] ?? '')
 }
 
-/** The stored headers of a manifest that describe the manifest, not the content: dropped by copies. */
+/**
+ * The stored headers of a manifest (SLO or DLO) that describe the manifest, not the content:
+ * dropped by copies of the content, and by new manifests, which set their own.
+ */
 export function withoutManifestHeaders (headers: BackendHeaders): BackendHeaders {
   const out: BackendHeaders = {}
   for (const [k, v] of Object.entries(headers)) {
-    if (k === MANIFEST_HEADER || k.startsWith('x-object-sysmeta-slo-') || k.startsWith('x-object-sysmeta-container-update-override-')) continue
+    if (k === MANIFEST_HEADER || k === DLO_MANIFEST_HEADER || k.startsWith('x-object-sysmeta-slo-') ||
+      k.startsWith('x-object-sysmeta-container-update-override-')) continue
     out[k] = k === 'content-type' ? stripSwiftBytes(v) : v
   }
   return out
@@ -136,11 +142,11 @@ export function segmentRef (account: string, name: string): ObjectRef {
 /**
  * The answer for a large object of `total` bytes: the request's conditionals and ranges judged
  * against the whole object (Swift's rules, common/http-conditionals.ts), its bytes read through
- * `bytes`. As in Swift, a GET reads its first segment before answering, so that a missing or
- * changed first segment is a 409, not a cut body.
+ * `bytes`. With `readFirst`, a GET reads its first segment before answering, as Swift's SLO
+ * does, so that a missing or changed first segment is a 409, not a cut body.
  */
 export async function wholeObjectAnswer (headers: Record<string, string>, etag: string, total: number, method: 'GET' | 'HEAD',
-  conditions: BackendHeaders, bytes: (first: number, last: number) => AsyncGenerator<Buffer>): Promise<ObjectResponse> {
+  conditions: BackendHeaders, bytes: (first: number, last: number) => AsyncGenerator<Buffer>, readFirst: boolean): Promise<ObjectResponse> {
   const out: Record<string, string> = { ...headers, etag: `"${etag}"` }
   const verdict = evaluateConditions(conditions, etag, Date.parse(headers['last-modified'] ?? '') / 1000)
   if (verdict !== undefined) {
@@ -173,7 +179,7 @@ export async function wholeObjectAnswer (headers: Record<string, string>, etag: 
   }
   const status = ranges === undefined ? 200 : 206
   if (method === 'HEAD' || total === 0) return { status, headers: out }
-  return { status, headers: out, body: await primed(chunks()) }
+  return { status, headers: out, body: readFirst ? await primed(chunks()) : Readable.from(chunks()) }
 }
 
 async function primed (chunks: AsyncGenerator<Buffer>): Promise<Readable> {
@@ -221,17 +227,22 @@ export class LargeObjects {
       res.body?.destroy()
       throw new CoreError('NOT_FOUND', `manifest ${ref.container}/${ref.object} not found`)
     }
+    return { headers: res.headers, segments: await this.segmentsIn(ref, res.body) }
+  }
+
+  /** The segment list a manifest's stored body (of the manifest at `ref`) holds; consumes `body`. */
+  async segmentsIn (ref: ObjectRef, body: Readable): Promise<Segment[]> {
     const chunks: Buffer[] = []
     let size = 0
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length
       if (size > MAX_MANIFEST_BYTES) {
-        res.body.destroy()
+        body.destroy()
         throw new CoreError('UNAVAILABLE', `manifest ${ref.container}/${ref.object} is larger than ${MAX_MANIFEST_BYTES} bytes`)
       }
       chunks.push(chunk)
     }
-    return { headers: res.headers, segments: parseSegments(Buffer.concat(chunks), ref) }
+    return parseSegments(Buffer.concat(chunks), ref)
   }
 
   /**
@@ -254,7 +265,7 @@ export class LargeObjects {
     const h = manifest.headers
     const headers = { ...h, 'x-manifest-etag': h.etag ?? '', 'content-type': stripSwiftBytes(h['content-type'] ?? '') }
     const etag = h[conditions[ETAG_IS_AT] ?? SLO_ETAG] ?? h[SLO_ETAG] ?? ''
-    return await wholeObjectAnswer(headers, etag, Number(h[SLO_SIZE] ?? 0), method, conditions, this.manifestBytes(ref))
+    return await wholeObjectAnswer(headers, etag, Number(h[SLO_SIZE] ?? 0), method, conditions, this.manifestBytes(ref), true)
   }
 
   /** Reads `ref`'s segment list once, when the first bytes are asked for (never for a HEAD or a 304). */

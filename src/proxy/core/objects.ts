@@ -3,7 +3,7 @@
  * POST (metadata) and server-side copy. Every write gets one timestamp from this proxy; the
  * storage nodes keep the newest.
  */
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { storedObjectHeaders } from '../../common/object-headers.js'
 import { nowTimestamp } from '../../common/timestamp.js'
 import type { Device, Ring } from '../../ring/index.js'
@@ -15,7 +15,7 @@ import { CoreError, unavailable } from './errors.js'
 import { resumableBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
 import { IGNORE_RANGE_IF_PRESENT } from '../../common/http-conditionals.js'
-import { LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
+import { DLO_MANIFEST_HEADER, LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
 import { hasContainerQuota, type Quotas } from './quotas.js'
 import { bestStatus } from './quorum.js'
@@ -44,6 +44,25 @@ export interface PutResult {
   etag: string
   timestamp: string
   size: number
+}
+
+export interface CopyOptions {
+  /** Only the source's content type comes along, none of its other stored headers (Swift's X-Fresh-Metadata, S3's REPLACE). */
+  fresh?: boolean
+  /** Conditionals and a Range for reading the source, as a GET takes them. */
+  conditions?: BackendHeaders
+  /**
+   * Copy the object as stored, not its content: a manifest becomes a new manifest over the same
+   * segments (Swift's `?multipart-manifest=get`); a Range does not apply.
+   */
+  asStored?: boolean
+}
+
+export interface CopyResult extends PutResult {
+  /** The source's answer headers (Last-Modified, ...). */
+  sourceHeaders: Record<string, string>
+  /** Set when the copy is a manifest: the large object's ETag. */
+  sloEtag?: string
 }
 
 export interface ObjectResponse {
@@ -249,27 +268,44 @@ export class Objects {
   }
 
   /**
-   * Server-side copy: the source streams from its replicas into a PUT of the destination.
-   * The source's stored headers come along unless `fresh`; `headers` override them.
+   * Server-side copy: the source streams from its replicas into a PUT of the destination. The
+   * copy holds what a GET of the source with `conditions` answers (a range of it, a large
+   * object's whole content), unless `asStored`. The source's stored headers come along unless
+   * `fresh`; `headers` override them.
    */
-  async copy (source: ObjectRef, dest: ObjectRef, headers: BackendHeaders, fresh: boolean,
-    sourceConditions: BackendHeaders = {}): Promise<PutResult & { sourceHeaders: Record<string, string> }> {
-    const src = await this.get(source, 'GET', sourceConditions)
-    if (src.status !== 200 || src.body === undefined) {
+  async copy (source: ObjectRef, dest: ObjectRef, headers: BackendHeaders, opts: CopyOptions = {}): Promise<CopyResult> {
+    const asStored = opts.asStored === true
+    const read = { ...opts.conditions }
+    if (asStored) delete read.range
+    const src = await this.get(source, 'GET', read, false, asStored)
+    if (src.status !== 200 && src.status !== 206) {
       src.body?.destroy()
       if (src.status === 404) throw new CoreError('NOT_FOUND', `copy source ${source.container}/${source.object} not found`)
-      if (src.status === 412 || src.status === 304) throw new CoreError('PRECONDITION_FAILED', 'copy source precondition failed')
+      if (src.status === 412) throw new CoreError('PRECONDITION_FAILED', 'copy source precondition failed')
+      if (src.status === 304) throw new CoreError('NOT_MODIFIED', 'copy source not modified')
+      if (src.status === 416) throw new CoreError('RANGE_NOT_SATISFIABLE', 'Requested Range Not Satisfiable')
       throw unavailable(`copy source answered ${src.status}`)
     }
-    const large = isManifest(src.headers)
-    const sourceStored = withoutManifestHeaders(fresh ? { 'content-type': src.headers['content-type'] ?? '' } : storedObjectHeaders(src.headers))
-    delete sourceStored['x-delete-at']
-    // A large object's ETag is not the MD5 of its bytes: the copy gets its own.
-    const result = await this.put(dest, {
-      body: src.body,
-      contentLength: Number(src.headers['content-length']),
-      headers: { ...sourceStored, ...headers, ...(large ? {} : { etag: src.headers.etag ?? '' }) }
-    })
-    return { ...result, sourceHeaders: src.headers }
+    const body = src.body ?? Readable.from([])
+    const kept = opts.fresh === true ? { 'content-type': src.headers['content-type'] ?? '' } : storedObjectHeaders(src.headers)
+    try {
+      if (asStored && isManifest(src.headers)) {
+        const segments = await this.largeObjects.segmentsIn(source, body)
+        const written = await this.largeObjects.putManifest(dest, segments, { ...withoutManifestHeaders(kept), ...headers })
+        return { ...written, sourceHeaders: src.headers }
+      }
+      const large = isManifest(src.headers) || src.headers[DLO_MANIFEST_HEADER] !== undefined
+      // Only a whole plain object's ETag is the MD5 of the bytes copied; the copy of a range or of a large object gets its own.
+      const etag: BackendHeaders = src.status === 200 && !large ? { etag: src.headers.etag ?? '' } : {}
+      const written = await this.put(dest, {
+        body,
+        contentLength: Number(src.headers['content-length']),
+        headers: { ...(asStored ? kept : withoutManifestHeaders(kept)), ...headers, ...etag }
+      })
+      return { ...written, sourceHeaders: src.headers }
+    } finally {
+      // What a refused write (too large, over quota) left unread.
+      body.destroy()
+    }
   }
 }

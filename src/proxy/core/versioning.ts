@@ -12,11 +12,9 @@
  * is a zero-byte version of DELETE_MARKER_TYPE.
  */
 import { Readable } from 'node:stream'
-import { storedObjectHeaders } from '../../common/object-headers.js'
 import { nowTimestamp } from '../../common/timestamp.js'
 import type { BackendHeaders } from '../backend/client.js'
 import { CoreError } from './errors.js'
-import { isManifest, withoutManifestHeaders } from './large-objects.js'
 import { listObjects, type ListEntry } from './listing-pages.js'
 import type { ObjectRef } from './objects.js'
 import type { ObjectStore } from './store.js'
@@ -77,19 +75,13 @@ export class Versioning {
    * its own; false when the source does not exist.
    */
   async copyVersion (source: ObjectRef, dest: ObjectRef, headers: BackendHeaders = {}): Promise<boolean> {
-    const stored = await this.current(source)
-    if (stored === undefined) return false
-    if (isManifest(stored)) {
-      const segments = await this.store.objects.largeObjects.segments(source)
-      await this.store.objects.largeObjects.putManifest(dest, segments, { ...withoutManifestHeaders(storedObjectHeaders(stored)), ...headers })
+    try {
+      await this.store.objects.copy(source, dest, headers, { asStored: true })
       return true
+    } catch (err) {
+      if (err instanceof CoreError && err.code === 'NOT_FOUND') return false
+      throw err
     }
-    if (stored['x-object-manifest'] !== undefined || isDeleteMarker(stored['content-type'])) {
-      await this.store.objects.put(dest, { body: Readable.from([]), contentLength: 0, headers: { ...storedObjectHeaders(stored), ...headers } })
-      return true
-    }
-    await this.store.objects.copy(source, dest, headers, false)
-    return true
   }
 
   /**

@@ -117,6 +117,8 @@ export const noSuchBucket = (bucket: string): S3Error =>
 export const noSuchKey = (key: string, headers: Record<string, string> = {}): S3Error =>
   new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key }, headers)
 export const accessDenied = (): S3Error => new S3Error('AccessDenied', 'Access Denied')
+export const preconditionFailed = (fields: Record<string, string> = {}): S3Error =>
+  new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', fields)
 export const malformedXml = (): S3Error =>
   new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema')
 export const notImplemented = (what: string): S3Error => new S3Error('NotImplemented', `${what} is not implemented`)

@@ -10,7 +10,7 @@ import { segmentsContainer, sloEtag, type Segment } from '../core/large-objects.
 import { checkKey } from './address.js'
 import { bucketOf, isoTime, requireBucket } from './buckets.js'
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'
-import { S3Error, malformedXml, noSuchKey } from './errors.js'
+import { S3Error, malformedXml, noSuchKey, preconditionFailed } from './errors.js'
 import { listPage, maxKeysOf } from './listing.js'
 import { OBJECT_TAGGING_SYSMETA, storedHeaders } from './metadata.js'
 import {
@@ -83,7 +83,7 @@ export async function uploadPartCopy (ctx: S3Context, r: S3Request, sourceAccoun
   }
   const res = await ctx.store.objects.get(await copySourceVersion(ctx, sourceAccount, src), 'GET', conditions)
   if (res.status === 404) throw noSuchKey(src.key)
-  if (res.status === 412 || res.status === 304) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold')
+  if (res.status === 412 || res.status === 304) throw preconditionFailed()
   if (res.status === 416) throw new S3Error('InvalidRange', 'The requested range is not satisfiable')
   if (res.body === undefined) throw new S3Error('ServiceUnavailable', `copy source answered ${res.status}`)
   const result = await ctx.store.objects.put(objectRef(r, segmentsContainer(bucketOf(r)), partName(upload.key, upload.uploadId, part)), {

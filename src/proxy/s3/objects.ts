@@ -18,7 +18,7 @@ import { checkKey } from './address.js'
 import { bucketOf, requireBucket } from './buckets.js'
 import { checksumHeader, checksumSysmeta } from './checksums.js'
 import { header, type S3Context, type S3Request } from './context.js'
-import { S3Error, invalidArgument, noSuchBucket, noSuchKey } from './errors.js'
+import { S3Error, invalidArgument, noSuchBucket, noSuchKey, preconditionFailed } from './errors.js'
 import { OBJECT_TAGGING_SYSMETA, copyTagging, rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
 import { SLO_S3_ETAG, checkPartNumber } from './multipart-keys.js'
 import { partRead, type PartRead } from './part-read.js'
@@ -110,7 +110,7 @@ export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | '
     : await readVersion(ctx, r, method, read, versionId)
   if (res.status === 412) {
     if (parted?.guarded === true) throw new S3Error('ServiceUnavailable', 'The object changed while its part was read; retry')
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' })
+    throw preconditionFailed({ Condition: 'If-Match' })
   }
   if (res.status === 416) {
     throw new S3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: conditions.range ?? '' },
@@ -233,12 +233,14 @@ export async function copyObject (ctx: S3Context, r: S3Request, sourceAccount: s
   if (tagging !== undefined) overrides[OBJECT_TAGGING_SYSMETA] = tagging
   try {
     const { result, headers } = await (await bucketVersions(ctx, r)).write(r.key as string, async (marks) =>
-      await ctx.store.objects.copy(source, dest, { ...overrides, ...marks }, directive === 'REPLACE', copySourceConditions(r)))
+      await ctx.store.objects.copy(source, dest, { ...overrides, ...marks }, { fresh: directive === 'REPLACE', conditions: copySourceConditions(r) }))
     const sourceVersion: Record<string, string> = src.versionId !== undefined ? { 'x-amz-copy-source-version-id': src.versionId } : {}
     sendXml(r, 200, 'CopyObjectResult', { LastModified: new Date(Number(result.timestamp) * 1000).toISOString(), ETag: `"${result.etag}"` },
       { ...headers, ...sourceVersion })
   } catch (err) {
     if (err instanceof CoreError && err.code === 'NOT_FOUND') throw noSuchKey(src.key)
+    // S3 answers a copy whose x-amz-copy-source-if-none-match or -if-modified-since fails as one whose if-match fails.
+    if (err instanceof CoreError && err.code === 'NOT_MODIFIED') throw preconditionFailed()
     throw err
   }
 }

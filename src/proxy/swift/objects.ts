@@ -44,6 +44,29 @@ export function objectHeaders (headers: HeaderMap): Record<string, string> {
   return out
 }
 
+/** What a POST or a copy sets over the object's stored headers: those a PUT sets, and Content-Type when given. */
+function changedHeaders (headers: HeaderMap): Record<string, string> {
+  const out = objectHeaders(headers)
+  const type = headerValue(headers, 'content-type')
+  if (type !== undefined) out['content-type'] = type
+  return out
+}
+
+/** The request's Range and conditionals, for the read of an object (GET, HEAD, a copy's source). */
+function readConditions (headers: HeaderMap): Record<string, string> {
+  const conditions: Record<string, string> = {}
+  for (const name of READ_CONDITIONS) {
+    const v = headerValue(headers, name)
+    if (v !== undefined) conditions[name] = v
+  }
+  return conditions
+}
+
+/** A COPY, or a PUT with X-Copy-From: the middlewares that turn reads (DLO, symlinks) turn its source too. */
+export function isCopy (r: SwiftRequest): boolean {
+  return r.req.method === 'COPY' || (r.req.method === 'PUT' && headerValue(r.req.headers, 'x-copy-from') !== undefined)
+}
+
 export function contentTypeFor (headers: HeaderMap, objectName: string): string {
   const given = headerValue(headers, 'content-type')
   const detect = (headerValue(headers, 'x-detect-content-type') ?? '').toLowerCase() === 'true'
@@ -74,6 +97,10 @@ export async function putObject (ctx: SwiftContext, r: SwiftRequest): Promise<vo
   const headers = r.req.headers
   const copyFrom = headerValue(headers, 'x-copy-from')
   if (copyFrom !== undefined) {
+    if (Number(headerValue(headers, 'content-length') ?? 0) !== 0) {
+      sendError(r.reply, 400, 'Copy requests require a zero byte body')
+      return
+    }
     const src = parseCopyPath(copyFrom, 'X-Copy-From')
     const account = headerValue(headers, 'x-copy-from-account') ?? r.path.account
     await copy(ctx, r, { account, ...src }, refOf(r))
@@ -103,14 +130,21 @@ export async function putObject (ctx: SwiftContext, r: SwiftRequest): Promise<vo
   sendCreated(r, result.etag, result.timestamp)
 }
 
+/**
+ * COPY and X-Copy-From alike: the copy holds what a GET of the source with the request's Range
+ * and conditionals answers (with `?multipart-manifest=get`, a manifest is copied as a manifest),
+ * and the request's stored headers and Content-Type replace the source's.
+ */
 async function copy (ctx: SwiftContext, r: SwiftRequest, source: ObjectRef, dest: ObjectRef): Promise<void> {
   const headers = r.req.headers
-  const fresh = (headerValue(headers, 'x-fresh-metadata') ?? '').toLowerCase() === 'true'
-  const overrides = objectHeaders(headers)
-  const type = headerValue(headers, 'content-type')
-  if (type !== undefined && r.req.method !== 'COPY') overrides['content-type'] = type
-  const result = await ctx.store.objects.copy(source, dest, overrides, fresh)
-  sendCreated(r, result.etag, result.timestamp, {
+  // A chunked body a copy may come with is not used.
+  r.req.raw.resume()
+  const result = await ctx.store.objects.copy(source, dest, changedHeaders(headers), {
+    fresh: (headerValue(headers, 'x-fresh-metadata') ?? '').toLowerCase() === 'true',
+    conditions: readConditions(headers),
+    asStored: r.params.get('multipart-manifest') === 'get'
+  })
+  sendCreated(r, result.sloEtag !== undefined ? `"${result.sloEtag}"` : result.etag, result.timestamp, {
     'x-copied-from': `${encodeURIComponent(source.container)}/${encodeURIComponent(source.object)}`,
     'x-copied-from-account': encodeURIComponent(source.account),
     'x-copied-from-last-modified': result.sourceHeaders['last-modified'] ?? ''
@@ -130,11 +164,7 @@ export async function copyObject (ctx: SwiftContext, r: SwiftRequest): Promise<v
 }
 
 export async function getObject (ctx: SwiftContext, r: SwiftRequest, method: 'GET' | 'HEAD'): Promise<void> {
-  const conditions: Record<string, string> = {}
-  for (const name of READ_CONDITIONS) {
-    const v = headerValue(r.req.headers, name)
-    if (v !== undefined) conditions[name] = v
-  }
+  const conditions = readConditions(r.req.headers)
   // Swift answers a HEAD for the whole object whatever its Range (S3 does not: it keeps them).
   if (method === 'HEAD') delete conditions.range
   const newest = (headerValue(r.req.headers, 'x-newest') ?? '').toLowerCase() === 'true'
@@ -152,10 +182,7 @@ export async function getObject (ctx: SwiftContext, r: SwiftRequest, method: 'GE
 }
 
 export async function postObject (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
-  const stored = objectHeaders(r.req.headers)
-  const type = headerValue(r.req.headers, 'content-type')
-  if (type !== undefined) stored['content-type'] = type
-  const status = await ctx.store.objects.post(refOf(r), stored)
+  const status = await ctx.store.objects.post(refOf(r), changedHeaders(r.req.headers))
   if (status === 404) sendError(r.reply, 404)
   else if (status >= 300) sendError(r.reply, status)
   else r.reply.code(202).header('content-type', 'text/html; charset=UTF-8').send('')

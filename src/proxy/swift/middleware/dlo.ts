@@ -3,8 +3,10 @@
  * (URL-encoded) reads as the concatenation, in name order, of the objects listed under that
  * prefix at the time of the read. Its ETag is Swift's: the quoted MD5 of the segments' ETags;
  * its length the sum of theirs. Ranges may span segments; If-Match, If-None-Match and the
- * date conditionals are judged against the whole object. `?multipart-manifest=get` reads the
- * manifest object itself. A PUT's X-Object-Manifest is checked for that form. The reader needs a listing of the segments' container.
+ * date conditionals are judged against the whole object. A copy (COPY, X-Copy-From) of the
+ * manifest is a plain object holding that content. `?multipart-manifest=get` reads, and
+ * copies, the manifest object itself. A PUT's X-Object-Manifest is checked for that form. The
+ * reader needs a listing of the segments' container.
  *
  * How: the handler reads through a view of the store (read-view.ts) that expands DLO
  * manifests, streaming with the core's large-object segment reader.
@@ -15,16 +17,16 @@
 import { createHash } from 'node:crypto'
 import type { BackendHeaders } from '../../backend/client.js'
 import { CoreError } from '../../core/errors.js'
-import { wholeObjectAnswer, type Segment } from '../../core/large-objects.js'
+import { DLO_MANIFEST_HEADER as MANIFEST, wholeObjectAnswer, type Segment } from '../../core/large-objects.js'
 import { listObjects } from '../../core/listing-pages.js'
 import type { ObjectRef, ObjectResponse } from '../../core/objects.js'
 import type { ObjectStore } from '../../core/store.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import { headerValue } from '../headers.js'
+import { isCopy } from '../objects.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 import { nextWithReadView } from './read-view.js'
 
-const MANIFEST = 'x-object-manifest'
 const MAX_SEGMENTS = 10000
 
 function parseManifest (value: string): { container: string, prefix: string } {
@@ -58,7 +60,7 @@ async function expand (store: ObjectStore, r: SwiftRequest, ref: ObjectRef, meth
   const total = segments.reduce((n, s) => n + s.bytes, 0)
   const etag = createHash('md5').update(segments.map((s) => s.hash).join('')).digest('hex')
   return await wholeObjectAnswer(stored.headers, etag, total, method, conditions,
-    (first, last) => store.objects.largeObjects.segmentBytes(ref.account, segments, first, last))
+    (first, last) => store.objects.largeObjects.segmentBytes(ref.account, segments, first, last), false)
 }
 
 export const dlo: SwiftMiddleware = {
@@ -68,7 +70,7 @@ export const dlo: SwiftMiddleware = {
   async handle (ctx: SwiftContext, r, next) {
     const manifest = headerValue(r.req.headers, MANIFEST)
     if (r.req.method === 'PUT' && manifest !== undefined) parseManifest(manifest)
-    const reads = (r.req.method === 'GET' || r.req.method === 'HEAD') && r.path.object !== undefined
+    const reads = (r.req.method === 'GET' || r.req.method === 'HEAD' || isCopy(r)) && r.path.object !== undefined
     if (!reads || r.params.get('multipart-manifest') === 'get') {
       await next()
       return

@@ -16,6 +16,9 @@
  * - `GET`/`HEAD ?multipart-manifest=get`: the manifest itself, as stored (`name`, `hash`,
  *   `bytes`, `range`, `sub_slo`), or with `format=raw` in the upload form (`path`, `etag`,
  *   `size_bytes`, `range`), which can be PUT back.
+ * - `COPY ?multipart-manifest=get` (or a PUT with X-Copy-From and it): a new manifest over the
+ *   same segments, answered with the SLO ETag (the core's `asStored` copy); a copy without it
+ *   holds the whole content.
  * - `DELETE ?multipart-manifest=delete`: the manifest and its segments, those of nested
  *   manifests too, each once, with a bulk report.
  *

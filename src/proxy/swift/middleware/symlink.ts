@@ -3,9 +3,10 @@
  * (URL-encoded, optionally `X-Symlink-Target-Account`) that reads as its target. GET and HEAD
  * follow the link (up to 2 links in a row, as Swift's symloop_max), the reader needing read
  * access to the target too, and answer with `Content-Location` naming it; a dangling link is a
- * 404. `?symlink=get` reads the link itself. POST and DELETE act on the link.
+ * 404. A copy (COPY, X-Copy-From) of a link copies its target's content and metadata.
+ * `?symlink=get` reads, and copies, the link itself. POST and DELETE act on the link.
  *
- * Limits: listings do not show the link's target; COPY copies the link, not the target.
+ * Limits: listings do not show the link's target.
  * Enable: `symlink` last in the proxy config's `pipeline` (default).
  */
 import { Readable } from 'node:stream'
@@ -15,7 +16,7 @@ import type { ObjectRef, ObjectResponse } from '../../core/objects.js'
 import type { ObjectStore } from '../../core/store.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import { headerValue } from '../headers.js'
-import { contentTypeFor, objectHeaders } from '../objects.js'
+import { contentTypeFor, isCopy, objectHeaders } from '../objects.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 import { decodeName } from '../path.js'
 import { nextWithReadView } from './read-view.js'
@@ -85,7 +86,7 @@ export const symlink: SwiftMiddleware = {
       await putLink(ctx, r, target)
       return
     }
-    const reads = r.req.method === 'GET' || r.req.method === 'HEAD'
+    const reads = r.req.method === 'GET' || r.req.method === 'HEAD' || isCopy(r)
     if (!reads || r.params.get('symlink') === 'get') {
       await next()
       return
