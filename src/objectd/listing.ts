@@ -109,6 +109,8 @@ export async function scanListing<T> (db: Db, base: string, p: ListingParams,
           if (at >= 0) {
             const subdir = name.slice(0, at + p.delimiter.length)
             if (subdir === lastSubdir) continue
+            // Only a live row makes its pseudo-directory appear: read on past deleted ones.
+            if (decode(value) === undefined) continue
             lastSubdir = subdir
             if (!p.pathMode && subdir !== origMarker) out.push({ subdir })
             if (out.length >= p.limit) break scan

@@ -71,6 +71,16 @@ t.test('containers and accounts', async (t) => {
     `<object><name>a</name><hash>e0</hash><bytes>0</bytes><content_type>text/plain</content_type><last_modified>${lm}</last_modified></object>` +
     '<subdir name="a/"><name>a/</name></subdir></container>')
 
+  // Pseudo-directories of deleted rows (tombstones wait for the reclaim age) are not listed.
+  const later = [{ name: 'zy/gone', timestamp: ts(), deleted: true }, { name: 'zz/a', timestamp: ts(), deleted: true },
+    { name: 'zz/b', timestamp: ts(), size: 1, content_type: 'text/plain', etag: 'e', deleted: false, storage_policy_index: 0 }]
+  t.equal((await call(base, 'PATCH', cont, { 'content-type': 'application/json' }, JSON.stringify(later))).status, 204)
+  t.same(names_(await list('&delimiter=/&marker=d\u{1F600}')), ['[zz/]'], 'a directory shows when one of its rows lives')
+  t.same(names_(await list('&delimiter=/&reverse=true&limit=1')), ['[zz/]'])
+  t.same(names_(await list('&prefix=zy&delimiter=/')), [])
+  t.equal((await call(base, 'PATCH', cont, { 'content-type': 'application/json' }, JSON.stringify([{ name: 'zz/b', timestamp: ts(), deleted: true }]))).status, 204)
+  t.same(names_(await list('&delimiter=/&marker=d\u{1F600}')), [], 'and goes with its last row')
+
   t.test('container metadata, delete rules', async (t) => {
     t.equal((await call(base, 'POST', cont, { 'x-timestamp': ts(), 'x-container-meta-a': '' })).status, 204)
     t.notOk((await call(base, 'HEAD', cont)).headers['x-container-meta-a'], 'empty value deletes the key')
