@@ -2,11 +2,10 @@
 import { httpDate } from '../common/timestamp.js'
 import { HttpError, NotFound } from './errors.js'
 import { header, policyIndex, readJsonBody, requireTimestamp, send, updateTargets, type RequestContext } from './http-util.js'
-import { listingTime, metaHeaders } from './listing-meta.js'
-import { CONTENT_TYPES, parseFormat, renderListing } from './listing-format.js'
+import { isDeleted, metaHeaders } from './listing-meta.js'
+import { CONTENT_TYPES, objectRowFields, parseFormat, renderListing } from './listing-format.js'
 import { parseListingParams, scanListing, LISTING_LIMIT } from './listing.js'
 import { listedRow, validateRow, type ContainerInfo, type ContainerRef } from './container-db.js'
-import { isDeleted } from './listing-meta.js'
 import type { Services } from './services.js'
 
 /** At most this many rows in one PATCH (a sender's batch is far smaller). */
@@ -93,9 +92,7 @@ async function get (s: Services, ctx: RequestContext): Promise<void> {
     return
   }
   headers['Content-Type'] = CONTENT_TYPES[format]
-  const body = renderListing(items, format, (row) => [
-    ['hash', row.etag], ['bytes', row.size], ['content_type', row.content_type], ['last_modified', listingTime(row.timestamp)]
-  ], { tag: 'container', name: ref.container, element: 'object' })
+  const body = renderListing(items, format, (row) => objectRowFields(row, format), { tag: 'container', name: ref.container, element: 'object' })
   send(ctx.res, 200, headers, body)
 }
 

@@ -2,7 +2,10 @@
  * Listing bodies in Swift's three formats. The JSON keys and XML element order are Swift's, so
  * the proxy can pass a listing through unchanged.
  */
+import { listedContentType } from '../common/content-type.js'
+import type { ObjectRow } from './container-db.js'
 import { BadRequest } from './errors.js'
+import { listingTime } from './listing-meta.js'
 import type { ListingItem } from './listing.js'
 
 export type ListingFormat = 'json' | 'xml' | 'plain'
@@ -31,6 +34,35 @@ export function escapeXml (s: string): string {
 
 /** One listed row's fields in Swift's order: [key, value] pairs, numbers kept as numbers. */
 export type RowFields = Array<[string, string | number]>
+
+/** ETag parameters a large object's row carries, listed as keys of their own, in this order. */
+const ETAG_KEYS = ['slo_etag', 's3_etag']
+
+/**
+ * A container listing's fields for an object row, as Swift's container server and middlewares
+ * show them. A manifest's row keeps the manifest's own size and MD5, and carries the large
+ * object's facts as parameters: its size as `swift_bytes` in the content type (listed as
+ * `bytes`), its ETags as `; slo_etag=...` (and S3's `; s3_etag=...`) after the MD5, which JSON
+ * lists as quoted keys of their own and the other formats leave out.
+ */
+export function objectRowFields (row: Omit<ObjectRow, 'name'>, format: ListingFormat): RowFields {
+  const { contentType, swiftBytes } = listedContentType(row.content_type)
+  const [value, ...params] = row.etag.split(';')
+  let hash = value.trim()
+  const etags = new Map<string, string>()
+  for (const p of params) {
+    const eq = p.indexOf('=')
+    const name = p.slice(0, eq).trim()
+    if (eq > 0 && ETAG_KEYS.includes(name)) etags.set(name, `"${p.slice(eq + 1).trim()}"`)
+    else hash += `; ${p.trim()}`
+  }
+  const fields: RowFields = [['hash', hash], ['bytes', swiftBytes ?? row.size], ['content_type', contentType], ['last_modified', listingTime(row.timestamp)]]
+  for (const key of format === 'json' ? ETAG_KEYS : []) {
+    const etag = etags.get(key)
+    if (etag !== undefined) fields.push([key, etag])
+  }
+  return fields
+}
 
 /**
  * Renders a listing. `fields` gives a row's fields after its name; `root`/`element` name the

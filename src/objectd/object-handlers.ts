@@ -51,15 +51,6 @@ async function updateContainers (s: Services, ctx: RequestContext, ref: ObjectRe
   }))
 }
 
-/**
- * A large object's manifest is listed with the whole object's size and ETag, which the proxy
- * names in Swift's container-update override headers; the manifest body's own facts are internal.
- */
-function listedSize (headers: Record<string, string>, bodySize: number): number {
-  const override = headers['x-object-sysmeta-container-update-override-size']
-  return override !== undefined && /^\d+$/.test(override) ? Number(override) : bodySize
-}
-
 async function put (s: Services, ctx: RequestContext): Promise<void> {
   const { req, res } = ctx
   const ts = requireTimestamp(req)
@@ -79,8 +70,10 @@ async function put (s: Services, ctx: RequestContext): Promise<void> {
   }
   const metaTs = isReplication(req) ? parseTimestamp(header(req, 'x-backend-meta-timestamp')) : undefined
   await s.objects.put(ref, { ts, headers, body, metaTs })
+  // The row counts the stored body (a manifest's own bytes: its segments are counted where they
+  // are); a large object's ETags come as Swift's override, `<MD5>; slo_etag=...`.
   await updateContainers(s, ctx, ref, {
-    name: ref.object, timestamp: ts, size: listedSize(headers, body.size), content_type: headers['content-type'],
+    name: ref.object, timestamp: ts, size: body.size, content_type: headers['content-type'],
     etag: headers['x-object-sysmeta-container-update-override-etag'] ?? body.etag, deleted: false, storage_policy_index: ref.policy
   })
   send(res, 201, { ETag: body.etag, 'X-Backend-Timestamp': ts })

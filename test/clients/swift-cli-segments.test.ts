@@ -49,6 +49,10 @@ for (const mode of ['slo', 'dlo'] as const) {
     const stat = await swift('stat', container, 'image.raw')
     t.match(stat, new RegExp(`Content Length: ${SIZE_MB * 1024 * 1024}`))
     t.match(stat, mode === 'slo' ? /Static Large Object: True|X-Static-Large-Object: True/i : /Manifest: seg-dlo_segments\//)
+    if (mode === 'slo') {
+      const listed = await swift('list', '--lh', container)
+      t.match(listed, /^ *300M \S+ \S+ +[^\s;]+ image\.raw$/m, 'listed with the whole size, the content type without swift_bytes')
+    }
     const segments = (await swift('list', `${container}_segments`)).trim().split('\n')
     t.equal(segments.length, 5, 'five segments')
     const out = join(dir, `out-${mode}`)

@@ -142,3 +142,32 @@ t.test('containers and accounts', async (t) => {
     t.equal((await call(base, 'PATCH', '/sda/1/AUTH_none', {}, JSON.stringify([stale]))).status, 404)
   })
 })
+
+t.test('large objects\' rows: Swift\'s form, and the form rows had before it', async (t) => {
+  const od = await startObjectd(t)
+  const cont = '/sda/3/AUTH_l/large'
+  t.equal((await call(od.base, 'PUT', cont, { 'x-timestamp': ts() })).status, 201)
+  const row = (name: string, size: number, type: string, etag: string): Record<string, unknown> =>
+    ({ name, timestamp: ts(), size, content_type: type, etag, deleted: false, storage_policy_index: 0 })
+  const rows = [
+    row('mpu', 477, 'text/x-foo;swift_bytes=5243880', 'f037; s3_etag=42d3-2; slo_etag=9f0e'),
+    row('old-mpu', 5243880, 'text/x-foo;swift_bytes=5243880', '9f0e; s3_etag=42d3-2'),
+    row('old-slo', 3000000, 'application/octet-stream;swift_bytes=3000000', 'e795'),
+    row('plain', 5, 'text/plain;  charset=utf-8 ; a="b c"', '5d41'),
+    row('slo', 358, 'application/octet-stream;swift_bytes=3000000', 'afab; slo_etag=e795')
+  ]
+  t.equal((await call(od.base, 'PATCH', cont, {}, JSON.stringify(rows))).status, 204)
+  t.equal((await call(od.base, 'HEAD', cont)).headers['x-container-bytes-used'], String(477 + 5243880 + 3000000 + 5 + 358), 'each row counts its own size')
+  const listed = (JSON.parse((await call(od.base, 'GET', `${cont}?format=json`)).text) as Array<Record<string, unknown>>)
+    .map(({ last_modified: _, ...r }) => r)
+  t.same(listed, [
+    { name: 'mpu', hash: 'f037', bytes: 5243880, content_type: 'text/x-foo', slo_etag: '"9f0e"', s3_etag: '"42d3-2"' },
+    { name: 'old-mpu', hash: '9f0e', bytes: 5243880, content_type: 'text/x-foo', s3_etag: '"42d3-2"' },
+    { name: 'old-slo', hash: 'e795', bytes: 3000000, content_type: 'application/octet-stream' },
+    { name: 'plain', hash: '5d41', bytes: 5, content_type: 'text/plain;charset=utf-8;a="b c"' },
+    { name: 'slo', hash: 'afab', bytes: 3000000, content_type: 'application/octet-stream', slo_etag: '"e795"' }
+  ], 'swift_bytes listed as the size, the ETags\' parameters as keys')
+  const xml = (await call(od.base, 'GET', `${cont}?format=xml&prefix=mpu`)).text
+  t.match(xml, '<object><name>mpu</name><hash>f037</hash><bytes>5243880</bytes><content_type>text/x-foo</content_type><last_modified>')
+  t.notMatch(xml, /slo_etag|s3_etag/, 'XML lists the five fields only')
+})

@@ -67,6 +67,9 @@ t.test('objects: put, get, ranges, conditionals, overrides, metadata, head, dele
   const head = await s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'dir/fox.txt' }))
   t.equal(head.ContentLength, body.length)
   t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'alpha', Key: 'nope' }))), 'NoSuchKey')
+  // A swift_* parameter would be taken for Swift's own (swift_bytes: the listed size).
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'swift-param', Body: body, ContentType: 'text/plain;swift_bytes=5' }))), 'InvalidArgument')
+  t.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'swift-param' }))), 'NotFound')
   t.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'nope' }))), 'NotFound')
   t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'no-such-bucket-here', Key: 'nope' }))), 'NoSuchBucket')
   t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'md5', Body: 'abc', ContentMD5: createHash('md5').update('abd').digest('base64') }))), 'BadDigest')

@@ -65,6 +65,14 @@ t.test('complete: S3 ETag, size, metadata, listing, ranges across parts, Swift r
   const swift = await fetch(`${storageUrl}/mpu/big/object`, { headers: { 'x-auth-token': token } })
   t.equal(swift.status, 200)
   t.equal(md5(Buffer.from(await swift.arrayBuffer())), md5(whole), 'the Swift API reads the whole object')
+  const manifest = await fetch(`${storageUrl}/mpu/big/object?multipart-manifest=get`, { headers: { 'x-auth-token': token } })
+  const manifestBytes = Buffer.from(await manifest.arrayBuffer())
+  const rows = await (await fetch(`${storageUrl}/mpu?format=json&prefix=big/`, { headers: { 'x-auth-token': token } })).json() as Array<Record<string, unknown>>
+  t.same(rows.map(({ last_modified: _, ...row }) => row), [{
+    name: 'big/object', hash: md5(manifestBytes), bytes: total, content_type: 'application/x-big', slo_etag: swift.headers.get('etag'), s3_etag: expectedEtag
+  }], 'Swift\'s listing row: the manifest\'s MD5, the object\'s size, both its ETags')
+  const stats = await fetch(`${storageUrl}/mpu`, { method: 'HEAD', headers: { 'x-auth-token': token } })
+  t.equal(stats.headers.get('x-container-bytes-used'), String(manifestBytes.length), 'the parts are counted in the segments container')
 })
 
 t.test('GetObject and HeadObject by partNumber: each part of a multipart object, a plain object as one part', async (t) => {
@@ -139,6 +147,7 @@ t.test('complete refuses: small parts, wrong order, unknown parts, unknown uploa
   await s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted', UploadId: second.uploadId }))
   t.equal(await errorCode(s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'aborted', UploadId: second.uploadId }))), 'NoSuchUpload')
   t.equal(await errorCode(s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'aborted', UploadId: second.uploadId }))), 'NoSuchUpload')
+  t.equal(await errorCode(s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'x', ContentType: 'text/plain;swift_bytes=5' }))), 'InvalidArgument')
   const other = client(cluster.url, 'test2:tester2', 'testing2')
   t.equal(await errorCode(other.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'x' }))), 'AccessDenied')
   t.equal(await errorCode(other.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))), 'AccessDenied')

@@ -74,6 +74,20 @@ t.test('DLO: a copy larger than the size limit is a 413', async (t) => {
   t.equal((await swift.call('COPY', '/huge/dlo?multipart-manifest=get', { headers: { destination: 'huge/copy' } })).status, 201, 'the manifest is small')
 })
 
+t.test('DLO: a static large object among the segments is read through its own segments', async (t) => {
+  t.equal((await swift.call('PUT', '/dsegs/sloparts/a', { body: parts[0] })).status, 201)
+  t.equal((await swift.call('PUT', '/dsegs/sloparts/b', { body: parts[1] })).status, 201)
+  t.equal((await swift.call('PUT', '/dsegs/mixed/0000', { body: parts[2] })).status, 201)
+  const slo = JSON.stringify([{ path: '/dsegs/sloparts/a' }, { path: '/dsegs/sloparts/b' }])
+  t.equal((await swift.call('PUT', '/dsegs/mixed/0001?multipart-manifest=put', { body: slo })).status, 201)
+  t.equal((await swift.call('PUT', '/dlo/mixed', { body: '', headers: { 'x-object-manifest': 'dsegs/mixed/' } })).status, 201)
+  const get = await swift.call('GET', '/dlo/mixed')
+  t.equal(get.status, 200)
+  t.ok(get.bytes.equals(Buffer.concat(parts.slice(2).concat(parts.slice(0, 2)))), 'the plain segment, then the large object\'s bytes')
+  const sloEtag = md5(parts.slice(0, 2).map((p) => md5(p)).join(''))
+  t.equal(get.headers.get('etag'), `"${md5(md5(parts[2]) + sloEtag)}"`, 'the large object counts with its SLO ETag')
+})
+
 t.test('symlinks', async (t) => {
   t.equal((await swift.call('PUT', '/links')).status, 201)
   t.equal((await swift.call('PUT', '/links/target.txt', { body: 'the target', headers: { 'content-type': 'text/plain' } })).status, 201)

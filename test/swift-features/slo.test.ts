@@ -3,8 +3,9 @@
 // and ranged reads across segment boundaries, conditionals, Swift's ETag (computed here from the
 // segments' MD5s, with ranges and nested manifests as Swift's documentation gives it),
 // ?multipart-manifest=get, copies of the manifest or of the content, segment ranges, manifests
-// of manifests and their depth limit, DELETE ?multipart-manifest=delete of nested manifests, and
-// quotas counting segments and manifests.
+// of manifests and their depth limit, DELETE ?multipart-manifest=delete of nested manifests,
+// quotas counting segments and manifests, and the manifest's container row as Swift's (its own
+// size and MD5, the object's size and ETag beside).
 import t from 'tap'
 import { createHash, randomBytes } from 'node:crypto'
 import { swiftClient } from './client.js'
@@ -53,8 +54,21 @@ t.test('upload, read whole and in ranges, conditionals', async (t) => {
   t.equal((await swift.call('GET', '/big/obj', { headers: { 'if-none-match': `"${sloEtag}"` } })).status, 304)
   t.equal((await swift.call('GET', '/big/obj', { headers: { 'if-match': '"0000"' } })).status, 412)
   t.equal((await swift.call('GET', '/big/obj', { headers: { 'if-match': `"${sloEtag}"` } })).status, 200)
-  const listing = JSON.parse((await swift.call('GET', '/big?format=json')).text) as Array<{ name: string, bytes: number, hash: string }>
-  t.same(listing.map((e) => [e.name, e.bytes, e.hash]), [['obj', whole.length, sloEtag]], 'the listing shows the whole object')
+})
+
+t.test('the container row: the manifest\'s own size and MD5, the whole object\'s size and ETag beside', async (t) => {
+  const manifest = await swift.call('HEAD', '/big/obj?multipart-manifest=get')
+  const manifestEtag = (await swift.call('HEAD', '/big/obj')).headers.get('x-manifest-etag') ?? ''
+  t.equal(manifestEtag, manifest.headers.get('etag'), 'the MD5 of the stored manifest')
+  const listing = JSON.parse((await swift.call('GET', '/big?format=json')).text) as Array<Record<string, unknown>>
+  t.same(listing, [{
+    name: 'obj', hash: manifestEtag, bytes: whole.length, content_type: 'video/mp4', last_modified: listing[0].last_modified, slo_etag: `"${sloEtag}"`
+  }], 'swift_bytes is the listed size, not part of the type')
+  const xml = (await swift.call('GET', '/big?format=xml')).text
+  t.match(xml, `<object><name>obj</name><hash>${manifestEtag}</hash><bytes>${whole.length}</bytes><content_type>video/mp4</content_type><last_modified>`)
+  t.notMatch(xml, 'slo_etag', 'XML shows the five fields only')
+  const stats = await swift.call('HEAD', '/big')
+  t.equal(stats.headers.get('x-container-bytes-used'), manifest.headers.get('content-length'), 'the segments are counted in their own container')
 })
 
 t.test('?multipart-manifest=get', async (t) => {
@@ -253,8 +267,10 @@ t.test('quotas count segments and manifests', async (t) => {
   t.equal((await swift.call('PUT', '/quota/s1', { body: segments[1] })).status, 201)
   await new Promise((resolve) => setTimeout(resolve, 1500))
   t.equal((await swift.call('PUT', '/quota/s2', { body: segments[2] })).status, 413, 'a segment past the quota')
-  t.equal((await swift.call('PUT', '/small', { headers: { 'x-container-meta-quota-bytes': String(SEG) } })).status, 201)
-  t.equal((await swift.call('PUT', '/small/m?multipart-manifest=put', { body: manifestBody })).status, 413, 'a manifest is charged its whole size')
+  t.equal((await swift.call('PUT', '/small', { headers: { 'x-container-meta-quota-bytes': '1000' } })).status, 201)
+  t.equal((await swift.call('PUT', '/small/m?multipart-manifest=put', { body: manifestBody })).status, 201, 'a manifest is charged its own size')
+  t.equal((await swift.call('HEAD', '/small')).headers.get('x-container-bytes-used'),
+    (await swift.call('HEAD', '/small/m?multipart-manifest=get')).headers.get('content-length'), 'and counts its own size')
 })
 
 t.test('DELETE ?multipart-manifest=delete removes the segments, nested ones too', async (t) => {

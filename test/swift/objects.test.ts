@@ -168,6 +168,22 @@ t.test('X-Copy-From with a body is refused', async (t) => {
   t.equal(await rawPut('/cpbody/c', undefined, { 'x-copy-from': 'cpbody/o', 'transfer-encoding': 'chunked' }), 201, 'a chunked one is not')
 })
 
+t.test('content type parameters: swift_* refused, listed as Swift lists them', async (t) => {
+  await req('PUT', '/params')
+  const refused = 'Invalid Content-Type, swift_* is not a valid parameter name.'
+  for (const type of ['text/plain;swift_bytes=5', 'text/plain; swift_bytes =5', 'text/plain;x=1;swift_anything', 'text/plain;a="b;swift_c=d"']) {
+    const put = await req('PUT', '/params/o', { 'content-type': type }, 'hello')
+    t.same([put.status, await put.text()], [400, refused], type)
+  }
+  t.equal((await req('HEAD', '/params/o')).status, 404, 'nothing stored')
+  t.equal((await req('PUT', '/params/plain', { 'content-type': 'text/plain;  charset=utf-8 ; a="b c";swift=1' }, 'hello')).status, 201)
+  t.equal((await req('PUT', '/params/copy', { 'x-copy-from': '/params/plain', 'content-type': 'text/plain;swift_bytes=5' })).status, 400)
+  t.equal((await req('COPY', '/params/plain', { destination: '/params/copy', 'content-type': 'text/plain;swift_bytes=5' })).status, 400)
+  t.equal((await req('HEAD', '/params/plain')).headers.get('content-type'), 'text/plain;  charset=utf-8 ; a="b c";swift=1', 'stored as sent')
+  const rows = await (await req('GET', '/params?format=json')).json() as Array<{ name: string, bytes: number, content_type: string }>
+  t.same(rows.map((r) => [r.name, r.bytes, r.content_type]), [['plain', 5, 'text/plain;charset=utf-8;a="b c";swift=1']], 'listed as ;name=value')
+})
+
 t.test('chunked upload and large body', async (t) => {
   await req('PUT', '/big')
   const size = 5 * 1024 * 1024 + 17

@@ -9,14 +9,16 @@
  * manifest's metadata alone.
  *
  * Metadata kept on the manifest: `X-Object-Sysmeta-Slo-Etag` (Swift's: MD5 of the segments'
- * ETags, `<etag>:<range>;` for a ranged one), `X-Object-Sysmeta-Slo-Size` (total bytes),
- * `swift_bytes=<total>` in the stored Content-Type (what container listings report, as Swift),
- * and Swift's container-update override headers so that listings can show the whole object's
- * ETag and size.
+ * ETags, `<etag>:<range>;` for a ranged one), `X-Object-Sysmeta-Slo-Size` (total bytes), and
+ * what its container row shows, in Swift's form: the row keeps the manifest's own size and MD5
+ * (the segments are counted in their own rows), `;swift_bytes=<total>` in the stored
+ * Content-Type gives listings the whole object's size, and the container-update override ETag
+ * `<manifest MD5>; slo_etag=<SLO ETag>` its ETag.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { byteRangesBody, evaluateConditions, parseRange } from '../../common/http-conditionals.js'
+import { SWIFT_BYTES } from '../../common/content-type.js'
 import type { BackendHeaders } from '../backend/client.js'
 import { CoreError } from './errors.js'
 import type { ObjectRef, ObjectResponse, Objects, PutResult } from './objects.js'
@@ -29,8 +31,11 @@ export const SLO_ETAG = 'x-object-sysmeta-slo-etag'
 export const SLO_SIZE = 'x-object-sysmeta-slo-size'
 /** Names the stored header a large object's conditionals compare with (default: SLO_ETAG). */
 export const ETAG_IS_AT = 'x-backend-etag-is-at'
-const OVERRIDE_ETAG = 'x-object-sysmeta-container-update-override-etag'
-const OVERRIDE_SIZE = 'x-object-sysmeta-container-update-override-size'
+/**
+ * The ETag a write's container row keeps instead of the body's MD5. A caller of putManifest may
+ * give parameters of its own (`; s3_etag=...`) with the value left empty: the manifest's MD5.
+ */
+export const OVERRIDE_ETAG = 'x-object-sysmeta-container-update-override-etag'
 /** A manifest of 10,000 segments with long names stays well below this. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
@@ -104,6 +109,12 @@ export function segmentSpan (s: Segment): { first: number, last: number } {
 export function segmentLength (s: Segment): number {
   const { first, last } = segmentSpan(s)
   return last - first + 1
+}
+
+/** The override ETag of a manifest whose body has MD5 `manifestEtag`, after the caller's `override`. */
+function rowEtag (override: string | undefined, manifestEtag: string, etag: string): string {
+  const [value, ...params] = (override ?? '').split(';').map((p) => p.trim())
+  return [value === '' ? manifestEtag : value, ...params, `slo_etag=${etag}`].join('; ')
 }
 
 /** Swift's SLO ETag: MD5 over the segments' ETags as hex text, each ranged one as `<etag>:<range>;`. */
@@ -204,12 +215,11 @@ export class LargeObjects {
       contentLength: body.length,
       headers: {
         ...headers,
-        'content-type': `${headers['content-type'] ?? 'application/octet-stream'};swift_bytes=${total}`,
+        'content-type': `${headers['content-type'] ?? 'application/octet-stream'};${SWIFT_BYTES}=${total}`,
         [MANIFEST_HEADER]: 'True',
         [SLO_ETAG]: etag,
         [SLO_SIZE]: String(total),
-        [OVERRIDE_ETAG]: headers[OVERRIDE_ETAG] ?? etag,
-        [OVERRIDE_SIZE]: String(total)
+        [OVERRIDE_ETAG]: rowEtag(headers[OVERRIDE_ETAG], createHash('md5').update(body).digest('hex'), etag)
       }
     })
     return { ...result, size: total, sloEtag: etag }

@@ -11,6 +11,10 @@ export interface ListEntry {
   bytes: number
   content_type: string
   last_modified: string
+  /** A large object's ETag, quoted (its manifest's MD5 is `hash`). */
+  slo_etag?: string
+  /** The S3 ETag of a completed multipart upload, quoted. */
+  s3_etag?: string
 }
 
 /** A pseudo-directory, when the listing is asked with a delimiter. */

@@ -4,6 +4,7 @@
  * storage nodes keep the newest.
  */
 import { Readable } from 'node:stream'
+import { namesSwiftParam } from '../../common/content-type.js'
 import { storedObjectHeaders } from '../../common/object-headers.js'
 import { nowTimestamp } from '../../common/timestamp.js'
 import type { Device, Ring } from '../../ring/index.js'
@@ -38,6 +39,14 @@ export interface PutInput {
   headers: BackendHeaders
   /** Create only: PRECONDITION_FAILED when the object exists (If-None-Match: *). */
   onlyIfAbsent?: boolean
+}
+
+/**
+ * Refuses a client's Content-Type with a `swift_*` parameter, as Swift does for a PUT or copy:
+ * the core keeps facts of its own there (a manifest's swift_bytes, which listings report as its size).
+ */
+export function checkContentType (value: string | undefined): void {
+  if (value !== undefined && namesSwiftParam(value)) throw new CoreError('BAD_REQUEST', 'Invalid Content-Type, swift_* is not a valid parameter name.')
 }
 
 export interface PutResult {

@@ -4,9 +4,9 @@
  * - container: `X-Container-Meta-Quota-Bytes` and `X-Container-Meta-Quota-Count`.
  * A write that would take the bytes used past a quota, or add an object to a container holding
  * `Quota-Count` objects already, is refused with 413 and stores nothing. Being at the limit is
- * allowed. What a write is charged is what it adds to the container's listing: the body's size,
- * or for a large-object manifest the whole object's size (the size its listing row reports), so
- * copies and manifests count like any other object.
+ * allowed. What a write is charged is what it adds to the container's bytes used: the body's
+ * size, so copies count like any other object, and a large object's manifest (as in Swift) its
+ * own size, its segments having been charged where they were written.
  *
  * When the size is known (Content-Length, copies, manifests) the check happens before any byte
  * is sent. A chunked upload is metered while it streams and aborted, replicas and all, the
@@ -26,8 +26,6 @@ import type { ContainerInfo } from './info.js'
 export const ACCOUNT_QUOTA_BYTES = 'x-account-meta-quota-bytes'
 export const CONTAINER_QUOTA_BYTES = 'x-container-meta-quota-bytes'
 export const CONTAINER_QUOTA_COUNT = 'x-container-meta-quota-count'
-/** Set on large-object manifests (large-objects.ts): the size their listing row reports. */
-const LISTED_SIZE = 'x-object-sysmeta-container-update-override-size'
 
 export interface AdmittedBody {
   /** What to stream to the replicas: the client's body, metered when its size is unknown. */
@@ -74,10 +72,8 @@ export class Quotas {
 
   /** Admits a write into `container` (of `account`) or throws 413; returns the body to stream. */
   async admit (account: string, container: ContainerInfo, input: PutInput): Promise<AdmittedBody> {
-    const listed = Number(input.headers[LISTED_SIZE])
-    const charge = Number.isSafeInteger(listed) ? listed : input.contentLength
-    const allowed = await this.allowance(account, container, charge)
-    if (charge !== undefined || allowed === Infinity) return { body: input.body, overrun: () => undefined }
+    const allowed = await this.allowance(account, container, input.contentLength)
+    if (input.contentLength !== undefined || allowed === Infinity) return { body: input.body, overrun: () => undefined }
     let overrun: CoreError | undefined
     async function * metered (source: Readable): AsyncGenerator<Buffer> {
       let total = 0

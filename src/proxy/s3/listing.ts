@@ -1,8 +1,10 @@
 /**
  * Bucket listings: ListObjects (v1) and ListObjectsV2 (ListObjectVersions is list-versions.ts).
- * The container servers render the page as JSON; this module turns it into S3's shape. Rows of large objects report the whole object's size (swift_bytes)
- * and S3 ETag (from the listing's override, else from the manifest's metadata).
+ * The container servers render the page as JSON; this module turns it into S3's shape. Rows of
+ * large objects report the whole object's size, and their S3 ETag is the row's `s3_etag`, else
+ * the manifest's metadata, else the SLO ETag.
  */
+import type { ListEntry } from '../core/listing-pages.js'
 import { SLO_S3_ETAG } from './multipart-keys.js'
 import { bucketOf, isoTime, requireBucket } from './buckets.js'
 import type { S3Context, S3Request } from './context.js'
@@ -15,8 +17,7 @@ const MAX_KEYS = 1000
 /** Above every real key under a common prefix: resuming after `a/` skips all of `a/...`. */
 export const PAST_PREFIX = '\u{10FFFF}'
 
-interface Row { name: string, hash: string, bytes: number, content_type: string, last_modified: string }
-type Entry = { row: Row } | { prefix: string }
+type Entry = { row: ListEntry } | { prefix: string }
 
 export interface ListRequest {
   prefix: string
@@ -60,7 +61,7 @@ export async function listPage (ctx: S3Context, account: string, container: stri
     await res.body.dump()
     throw new S3Error('ServiceUnavailable', `listing answered ${res.status}`)
   }
-  const items = await res.body.json() as Array<Row | { subdir: string }>
+  const items = await res.body.json() as Array<ListEntry | { subdir: string }>
   const entries: Entry[] = items.map((i) => ('subdir' in i ? { prefix: i.subdir } : { row: i }))
     .filter((e) => !('prefix' in e) || e.prefix !== q.after)
   const truncated = entries.length > q.maxKeys
@@ -71,21 +72,20 @@ export async function listPage (ctx: S3Context, account: string, container: stri
   return { entries: page, truncated, last }
 }
 
-/** Large objects: size from swift_bytes, S3 ETag from the listing override or the manifest's sysmeta. */
+/**
+ * Large objects' S3 ETags: the row's `s3_etag`, else the manifest's, else its SLO ETag (the
+ * row's `hash` is the manifest's MD5). Rows stored before `slo_etag` was listed have their SLO ETag as `hash`.
+ */
 export async function withLargeObjectFacts (ctx: S3Context, account: string, container: string, entries: Entry[]): Promise<void> {
-  const large = entries.filter((e): e is { row: Row } => !('prefix' in e) && e.row.content_type.includes('swift_bytes='))
-  await Promise.all(large.map(async (e) => {
-    const bytes = /;\s*swift_bytes=(\d+)/.exec(e.row.content_type)
-    if (bytes === null) return
-    e.row.bytes = Number(bytes[1])
-    e.row.content_type = e.row.content_type.replace(/;\s*swift_bytes=\d+/, '')
-    const override = /s3_etag=([^;\s]+)/.exec(e.row.hash)
-    if (override !== null) {
-      e.row.hash = override[1]
-      return
+  await Promise.all(entries.map(async (e) => {
+    if ('prefix' in e) return
+    const { s3_etag: s3Etag, slo_etag: slo } = e.row
+    if (s3Etag !== undefined) {
+      e.row.hash = s3Etag.replaceAll('"', '')
+    } else if (slo !== undefined) {
+      const head = await ctx.store.objects.get({ account, container, object: e.row.name }, 'HEAD', {}, false, true)
+      e.row.hash = head.headers[SLO_S3_ETAG] ?? slo.replaceAll('"', '')
     }
-    const head = await ctx.store.objects.get({ account, container, object: e.row.name }, 'HEAD', {}, false, true)
-    e.row.hash = head.headers[SLO_S3_ETAG] ?? e.row.hash
   }))
 }
 

@@ -4,6 +4,7 @@
  * URL-encoded form, and GET/HEAD answers carry them back along with the ETag (quoted), the
  * checksums when asked, the tag count, and response-* overrides.
  */
+import { checkContentType } from '../core/objects.js'
 import { OBJECT_ACL_SYSMETA, checkCanned } from './acl.js'
 import { storedChecksums } from './checksums.js'
 import { header, type S3Request } from './context.js'
@@ -91,6 +92,7 @@ export function taggingCount (stored: Record<string, string>): Record<string, st
 
 /** The stored headers a PUT, copy with REPLACE, or CreateMultipartUpload asks for. */
 export function storedHeaders (r: S3Request): Record<string, string> {
+  checkContentType(header(r, 'content-type'))
   const out: Record<string, string> = { 'content-type': header(r, 'content-type') ?? 'application/octet-stream' }
   let size = 0
   for (const [name, value] of Object.entries(r.req.headers)) {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { segmentsContainer, sloEtag, type Segment } from '../core/large-objects.js'
+import { OVERRIDE_ETAG, segmentsContainer, type Segment } from '../core/large-objects.js'
 import { checkKey } from './address.js'
 import { bucketOf, isoTime, requireBucket } from './buckets.js'
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'
@@ -176,8 +176,8 @@ export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Pr
     if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-s3-acl') || k === OBJECT_TAGGING_SYSMETA || ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'].includes(k)) headers[k] = v
   }
   headers['content-type'] = upload.marker[UPLOAD_CONTENT_TYPE] ?? 'application/octet-stream'
-  // Swift's form for a listing to show the S3 ETag of a large object.
-  headers['x-object-sysmeta-container-update-override-etag'] = `${sloEtag(segments)}; s3_etag=${s3Etag}`
+  // Swift's form for a listing to show the S3 ETag of a large object; the manifest's MD5 goes first.
+  headers[OVERRIDE_ETAG] = `; s3_etag=${s3Etag}`
   // On a versioned bucket the object it replaces is archived first.
   const { headers: versionHeaders } = await (await bucketVersions(ctx, r)).write(upload.key, async (marks) =>
     await ctx.store.objects.largeObjects.putManifest(objectRef(r), segments, { ...headers, ...marks }))

@@ -10,6 +10,7 @@ import busboy from 'busboy'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Identity } from '../../auth/index.js'
 import { BucketVersions, versioningOf } from '../core/bucket-versioning.js'
+import { checkContentType } from '../core/objects.js'
 import { checkCanned, OBJECT_ACL_SYSMETA } from './acl.js'
 import { checkKey } from './address.js'
 import { MAX_OBJECT_TAGS, OBJECT_TAGGING_SYSMETA, encodeTags, tagsOfDocument } from './metadata.js'
@@ -124,6 +125,7 @@ class LengthRange extends Transform {
 }
 
 function storedHeaders (fields: Fields, fileType: string): Record<string, string> {
+  checkContentType(fields.get('content-type'))
   const out: Record<string, string> = { 'content-type': fields.get('content-type') ?? fileType }
   for (const [name, value] of fields) {
     if (name.startsWith('x-amz-meta-')) out[`x-object-meta-${name.slice('x-amz-meta-'.length)}`] = value

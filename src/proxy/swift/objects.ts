@@ -3,7 +3,7 @@ import mime from 'mime-types'
 import { READ_CONDITIONS } from '../../common/http-conditionals.js'
 import { httpDate } from '../../common/timestamp.js'
 import { CoreError } from '../core/errors.js'
-import type { ObjectRef } from '../core/objects.js'
+import { checkContentType, type ObjectRef } from '../core/objects.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
 import { clientHeaders, headerValue, metadataHeaders, type HeaderMap } from './headers.js'
@@ -95,6 +95,7 @@ function sendCreated (r: SwiftRequest, etag: string, timestamp: string, extra: R
 
 export async function putObject (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
   const headers = r.req.headers
+  checkContentType(headerValue(headers, 'content-type'))
   const copyFrom = headerValue(headers, 'x-copy-from')
   if (copyFrom !== undefined) {
     if (Number(headerValue(headers, 'content-length') ?? 0) !== 0) {
@@ -153,6 +154,7 @@ async function copy (ctx: SwiftContext, r: SwiftRequest, source: ObjectRef, dest
 
 /** COPY verb: the request's object is the source; Destination names the target. */
 export async function copyObject (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
+  checkContentType(headerValue(r.req.headers, 'content-type'))
   const destination = headerValue(r.req.headers, 'destination')
   if (destination === undefined) {
     sendError(r.reply, 412, 'Destination header required')

@@ -46,7 +46,9 @@ async function listSegments (store: ObjectStore, r: SwiftRequest, account: strin
   }
   const segments: Segment[] = []
   for await (const e of listObjects(store.containers, account, container, { prefix, limit: MAX_SEGMENTS + 1 })) {
-    segments.push({ name: `/${container}/${e.name}`, hash: e.hash, bytes: e.bytes })
+    // A static large object is read through its own segments (its row's hash is its manifest's MD5).
+    const slo = e.slo_etag?.replaceAll('"', '')
+    segments.push({ name: `/${container}/${e.name}`, hash: slo ?? e.hash, bytes: e.bytes, ...(slo !== undefined ? { sub_slo: true } : {}) })
   }
   if (segments.length > MAX_SEGMENTS) throw new CoreError('UNAVAILABLE', `more than ${MAX_SEGMENTS} segments under ${manifest}`)
   return segments

@@ -18,6 +18,7 @@
 import busboy from 'busboy'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { CoreError } from '../../core/errors.js'
+import { checkContentType } from '../../core/objects.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 import { headerValue } from '../headers.js'
@@ -68,6 +69,8 @@ function deleteHeaders (fields: Map<string, string>): Record<string, string> {
 
 async function storeFile (ctx: SwiftContext, r: SwiftRequest, fields: Map<string, string>, file: Readable,
   filename: string, mimeType: string): Promise<void> {
+  const type = fields.get('content-type') ?? mimeType
+  checkContentType(type)
   const object = `${r.path.object ?? ''}${filename === '' ? 'filename' : filename}`
   const cap = new SizeCap(intField(fields, 'max_file_size'))
   file.on('error', (err) => cap.destroy(err))
@@ -77,7 +80,7 @@ async function storeFile (ctx: SwiftContext, r: SwiftRequest, fields: Map<string
   try {
     await store.objects.put({ account: r.path.account, container: r.path.container as string, object }, {
       body,
-      headers: { 'content-type': fields.get('content-type') ?? mimeType, ...deleteHeaders(fields) }
+      headers: { 'content-type': type, ...deleteHeaders(fields) }
     })
   } catch (err) {
     file.resume()

@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream'
 import type { BackendHeaders } from '../../backend/client.js'
 import { CoreError } from '../../core/errors.js'
-import type { ObjectRef, ObjectResponse } from '../../core/objects.js'
+import { checkContentType, type ObjectRef, type ObjectResponse } from '../../core/objects.js'
 import type { ObjectStore } from '../../core/store.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import { headerValue } from '../headers.js'
@@ -39,6 +39,7 @@ async function putLink (ctx: SwiftContext, r: SwiftRequest, target: string): Pro
   parseTarget(target, account ?? r.path.account)
   const length = headerValue(r.req.headers, 'content-length')
   if (length !== undefined && length !== '0') throw new CoreError('BAD_REQUEST', 'Symlink requests require a zero byte body')
+  checkContentType(headerValue(r.req.headers, 'content-type'))
   r.req.raw.resume()
   const headers: Record<string, string> = {
     ...objectHeaders(r.req.headers),
