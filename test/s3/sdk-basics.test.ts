@@ -89,6 +89,10 @@ t.test('checksums: every algorithm verified, stored and returned; streamed bodie
   const head = await s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'streamed', ChecksumMode: 'ENABLED' }))
   t.equal(head.ContentLength, 400_000)
   t.equal(head.ChecksumCRC32C, put.ChecksumCRC32C)
+  t.equal(head.ContentEncoding, undefined, 'aws-chunked framed the upload only')
+  const gzip = Readable.from([Buffer.alloc(1000, 9)])
+  await s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'streamed-gzip', Body: gzip, ContentLength: 1000, ChecksumAlgorithm: 'CRC32', ContentEncoding: 'gzip' }))
+  t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'streamed-gzip' }))).ContentEncoding, 'gzip')
   t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'liar', Body: 'abc', ChecksumSHA256: createHash('sha256').update('abd').digest('base64') }))), 'BadDigest')
 })
 

@@ -89,6 +89,15 @@ export function taggingCount (stored: Record<string, string>): Record<string, st
   return n > 0 ? { 'x-amz-tagging-count': String(n) } : {}
 }
 
+/**
+ * The Content-Encoding an object keeps: aws-chunked only frames the upload (the body is stored
+ * decoded), so it is dropped from the list, and the header with it when nothing else remains.
+ */
+function storedEncoding (value: string | undefined): string | undefined {
+  const kept = (value ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '' && c.toLowerCase() !== 'aws-chunked')
+  return kept.length > 0 ? kept.join(',') : undefined
+}
+
 /** The stored headers a PUT, copy with REPLACE, or CreateMultipartUpload asks for. */
 export function storedHeaders (r: S3Request): Record<string, string> {
   const out: Record<string, string> = { 'content-type': header(r, 'content-type') ?? 'application/octet-stream' }
@@ -104,6 +113,9 @@ export function storedHeaders (r: S3Request): Record<string, string> {
     const v = header(r, name)
     if (v !== undefined) out[name] = v
   }
+  const encoding = storedEncoding(out['content-encoding'])
+  if (encoding === undefined) delete out['content-encoding']
+  else out['content-encoding'] = encoding
   const acl = header(r, 'x-amz-acl')
   if (acl !== undefined) out[OBJECT_ACL_SYSMETA] = checkCanned(acl)
   const tagging = taggingHeader(r)
