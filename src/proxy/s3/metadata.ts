@@ -135,6 +135,15 @@ export function rewritableHeaders (stored: Record<string, string>): Record<strin
   return out
 }
 
+/**
+ * Refuses response-* overrides to anonymous callers, as S3 does: otherwise anyone could have a
+ * public object served as, say, text/html from the store's origin.
+ */
+export function checkOverrides (r: S3Request): void {
+  if (r.identity !== undefined || !Object.keys(OVERRIDES).some((param) => r.query.has(param))) return
+  throw new S3Error('InvalidRequest', 'Request specific response headers cannot be used for anonymous GET requests.')
+}
+
 /** The client's view of a stored object's headers. */
 export function responseHeaders (r: S3Request, stored: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {}
