@@ -150,7 +150,9 @@ export function responseHeaders (r: S3Request, stored: Record<string, string>): 
   for (const [k, v] of Object.entries(stored)) {
     if (k.startsWith('x-object-meta-')) out[`x-amz-meta-${k.slice('x-object-meta-'.length)}`] = v
   }
-  for (const name of ['content-type', 'content-length', 'content-range', 'last-modified', ...CONTENT_HEADERS]) {
+  // Content-Disposition goes before Content-Length: Node re-decodes a Content-Disposition that
+  // follows a Content-Length as UTF-8, which would change the bytes the object was stored with.
+  for (const name of [...CONTENT_HEADERS, 'content-type', 'content-length', 'content-range', 'last-modified']) {
     if (stored[name] !== undefined) out[name] = stored[name]
   }
   if (stored.etag !== undefined) out.etag = `"${stored.etag.replaceAll('"', '')}"`
