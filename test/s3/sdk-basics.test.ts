@@ -32,7 +32,13 @@ t.test('buckets: create, conflicts, names, location, head, list, versioning, del
   t.equal(await errorCode(s3.send(new HeadBucketCommand({ Bucket: 'missing-bucket' }))), 'NotFound')
   const names = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)
   t.same(names, ['alpha', 'silver-bucket'])
-  t.equal(await errorCode(nonAdmin.send(new ListBucketsCommand({}))), 'ok')
+  t.equal(await errorCode(nonAdmin.send(new ListBucketsCommand({}))), 'AccessDenied', 'a non-admin user may not list the account')
+  const { token, storageUrl } = await cluster.auth()
+  const setAcl = async (value: string): Promise<number> =>
+    (await fetch(storageUrl, { method: 'POST', headers: { 'x-auth-token': token, 'x-account-access-control': value } })).status
+  t.equal(await setAcl('{"read-only":["test:tester3"]}'), 204)
+  t.same((await nonAdmin.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name), names, 'unless an account ACL lets them read it')
+  t.equal(await setAcl(''), 204)
   t.same((await s3.send(new GetBucketVersioningCommand({ Bucket: 'alpha' }))).Status, undefined)
   await s3.send(new PutObjectCommand({ Bucket: 'silver-bucket', Key: 'x', Body: 'x' }))
   t.equal(await errorCode(s3.send(new DeleteBucketCommand({ Bucket: 'silver-bucket' }))), 'BucketNotEmpty')
