@@ -90,6 +90,15 @@ export function taggingCount (stored: Record<string, string>): Record<string, st
   return n > 0 ? { 'x-amz-tagging-count': String(n) } : {}
 }
 
+/**
+ * The Content-Encoding an object keeps: aws-chunked only frames the upload (the body is stored
+ * decoded), so it is dropped from the list, and the header with it when nothing else remains.
+ */
+function storedEncoding (value: string | undefined): string | undefined {
+  const kept = (value ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '' && c.toLowerCase() !== 'aws-chunked')
+  return kept.length > 0 ? kept.join(',') : undefined
+}
+
 /** The stored headers a PUT, copy with REPLACE, or CreateMultipartUpload asks for. */
 export function storedHeaders (r: S3Request): Record<string, string> {
   checkContentType(header(r, 'content-type'))
@@ -106,6 +115,9 @@ export function storedHeaders (r: S3Request): Record<string, string> {
     const v = header(r, name)
     if (v !== undefined) out[name] = v
   }
+  const encoding = storedEncoding(out['content-encoding'])
+  if (encoding === undefined) delete out['content-encoding']
+  else out['content-encoding'] = encoding
   const acl = header(r, 'x-amz-acl')
   if (acl !== undefined) out[OBJECT_ACL_SYSMETA] = checkCanned(acl)
   const tagging = taggingHeader(r)
@@ -125,13 +137,24 @@ export function rewritableHeaders (stored: Record<string, string>): Record<strin
   return out
 }
 
+/**
+ * Refuses response-* overrides to anonymous callers, as S3 does: otherwise anyone could have a
+ * public object served as, say, text/html from the store's origin.
+ */
+export function checkOverrides (r: S3Request): void {
+  if (r.identity !== undefined || !Object.keys(OVERRIDES).some((param) => r.query.has(param))) return
+  throw new S3Error('InvalidRequest', 'Request specific response headers cannot be used for anonymous GET requests.')
+}
+
 /** The client's view of a stored object's headers. */
 export function responseHeaders (r: S3Request, stored: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(stored)) {
     if (k.startsWith('x-object-meta-')) out[`x-amz-meta-${k.slice('x-object-meta-'.length)}`] = v
   }
-  for (const name of ['content-type', 'content-length', 'content-range', 'last-modified', ...CONTENT_HEADERS]) {
+  // Content-Disposition goes before Content-Length: Node re-decodes a Content-Disposition that
+  // follows a Content-Length as UTF-8, which would change the bytes the object was stored with.
+  for (const name of [...CONTENT_HEADERS, 'content-type', 'content-length', 'content-range', 'last-modified']) {
     if (stored[name] !== undefined) out[name] = stored[name]
   }
   if (stored.etag !== undefined) out.etag = `"${stored.etag.replaceAll('"', '')}"`

@@ -19,7 +19,7 @@ import { bucketOf, requireBucket } from './buckets.js'
 import { checksumHeader, checksumSysmeta } from './checksums.js'
 import { header, type S3Context, type S3Request } from './context.js'
 import { S3Error, invalidArgument, noSuchBucket, noSuchKey, preconditionFailed } from './errors.js'
-import { OBJECT_TAGGING_SYSMETA, copyTagging, rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
+import { OBJECT_TAGGING_SYSMETA, checkOverrides, copyTagging, rewritableHeaders, responseHeaders, storedHeaders } from './metadata.js'
 import { SLO_S3_ETAG, checkPartNumber } from './multipart-keys.js'
 import { partRead, type PartRead } from './part-read.js'
 import { sendEmpty, sendXml } from './respond.js'
@@ -91,6 +91,7 @@ export async function putObject (ctx: S3Context, r: S3Request): Promise<void> {
 }
 
 export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | 'HEAD'): Promise<void> {
+  checkOverrides(r)
   const conditions: Record<string, string> = { [ETAG_IS_AT]: SLO_S3_ETAG }
   for (const name of READ_CONDITIONS) {
     const v = header(r, name)

@@ -21,8 +21,12 @@ import {
   deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging
 } from './tagging.js'
 
-/** `authenticated`: any known caller; the others as the bucket's ACLs (owners always). */
-export type Access = 'authenticated' | 'bucket-read' | 'bucket-owner' | 'object-read' | 'object-write'
+/**
+ * `authenticated`: any known caller; `account-read`: who may list the account, as its Swift
+ * listing (owners, and the users its account ACL lets read); the others as the bucket's ACLs
+ * (owners always).
+ */
+export type Access = 'authenticated' | 'account-read' | 'bucket-read' | 'bucket-owner' | 'object-read' | 'object-write'
 
 export interface Operation {
   name: string
@@ -44,7 +48,7 @@ function notServed (method: string, sub: string): Operation {
 }
 
 function serviceOperation (method: string): Operation {
-  if (method === 'GET') return op('ListBuckets', 'authenticated', listBuckets)
+  if (method === 'GET') return op('ListBuckets', 'account-read', listBuckets)
   throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.')
 }
 

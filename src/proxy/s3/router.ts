@@ -44,6 +44,7 @@ async function allowed (ctx: S3Context, r: S3Request, access: Access, key = r.ke
   if (access === 'authenticated') return who !== undefined
   const accountAcl = await accountAclFor(ctx.store, who, r.account)
   if (ownsAccount(who, r.account, accountAcl)) return true
+  if (access === 'account-read') return authorize(who, { method: 'GET', account: r.account, accountAcl }) === 'allow'
   if (access === 'bucket-owner' || r.bucket === undefined) return false
   const info = await ctx.store.containers.info(r.account, r.bucket)
   const read = access === 'bucket-read' || access === 'object-read'

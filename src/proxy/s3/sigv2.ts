@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { S3Error } from './errors.js'
-import type { RawHeaders } from './sigv4.js'
+import { signedBytes, trimBlanks, type RawHeaders } from './sigv4.js'
 
 /** Sub-resources that are part of the signed resource, as S3 lists them. */
 const SIGNED_SUBRESOURCES = new Set(['acl', 'cors', 'delete', 'lifecycle', 'location', 'logging', 'notification',
@@ -48,7 +48,9 @@ function canonicalResource (resourcePath: string, rawQuery: string): string {
     const eq = piece.indexOf('=')
     const key = eq < 0 ? piece : piece.slice(0, eq)
     if (!SIGNED_SUBRESOURCES.has(key)) continue
-    subs.push(eq < 0 ? key : `${key}=${decodeURIComponent(piece.slice(eq + 1).replaceAll('+', ' '))}`)
+    // The value's UTF-8 bytes, one character each, as the header values are (see signedBytes).
+    const value = eq < 0 ? '' : Buffer.from(decodeURIComponent(piece.slice(eq + 1).replaceAll('+', ' '))).toString('latin1')
+    subs.push(eq < 0 ? key : `${key}=${value}`)
   }
   subs.sort()
   return subs.length === 0 ? resourcePath : `${resourcePath}?${subs.join('&')}`
@@ -63,15 +65,16 @@ export interface V2Input {
   dateLine: string
 }
 
+/** S3's string to sign, as a latin1 string like the header values it holds. */
 export function v2StringToSign (i: V2Input): string {
   const amz = Object.keys(i.headers).filter((h) => h.startsWith('x-amz-')).sort()
-    .map((h) => `${h}:${headerText(i.headers, h).trim()}\n`).join('')
+    .map((h) => `${h}:${trimBlanks(headerText(i.headers, h))}\n`).join('')
   return `${i.method}\n${headerText(i.headers, 'content-md5')}\n${headerText(i.headers, 'content-type')}\n${i.dateLine}\n` +
     amz + canonicalResource(i.resourcePath, i.rawQuery)
 }
 
 export function v2Signature (secret: string, toSign: string): string {
-  return createHmac('sha1', secret).update(toSign, 'utf8').digest('base64')
+  return createHmac('sha1', secret).update(signedBytes(toSign)).digest('base64')
 }
 
 export function sameV2Signature (given: string, expected: string): boolean {

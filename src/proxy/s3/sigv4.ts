@@ -139,9 +139,23 @@ export function canonicalQuery (rawQuery: string, omit?: string): string {
 
 export type RawHeaders = Record<string, string | string[] | undefined>
 
+/**
+ * Node hands header values over as latin1, one character per byte sent. The strings to sign keep
+ * them so and are hashed as latin1 (`signedBytes`): what is hashed is then the very bytes the
+ * client sent and signed, raw UTF-8 in x-amz-meta-* or Content-Disposition included.
+ */
+export function signedBytes (binary: string): Buffer {
+  return Buffer.from(binary, 'latin1')
+}
+
+/** Only ASCII blanks: other whitespace (U+00A0 above all) is a byte of some UTF-8 character here. */
+export function trimBlanks (value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, '')
+}
+
 function canonicalHeaderValue (v: string | string[] | undefined): string {
   const values = Array.isArray(v) ? v : [v ?? '']
-  return values.map((x) => x.trim().replace(/\s+/g, ' ')).join(',')
+  return values.map((x) => trimBlanks(x).replace(/[ \t]+/g, ' ')).join(',')
 }
 
 export interface CanonicalInput {
@@ -156,6 +170,7 @@ export interface CanonicalInput {
   omitQueryKey?: string
 }
 
+/** The canonical request as a latin1 string: its path and query are ASCII, its header values as sent. */
 export function canonicalRequest (c: CanonicalInput): string {
   const headerLines = c.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(c.headers[name])}\n`).join('')
   return [c.method, canonicalUri(c.rawPath), canonicalQuery(c.rawQuery, c.omitQueryKey), headerLines,
@@ -167,7 +182,7 @@ export function sha256Hex (data: string | Buffer): string {
 }
 
 export function stringToSign (amzDate: string, scope: V4Scope, canonical: string): string {
-  return `${V4_ALGORITHM}\n${amzDate}\n${scopeString(scope)}\n${sha256Hex(canonical)}`
+  return `${V4_ALGORITHM}\n${amzDate}\n${scopeString(scope)}\n${sha256Hex(signedBytes(canonical))}`
 }
 
 const SIGNING_KEY_CACHE_SIZE = 1000
