@@ -16,6 +16,7 @@ export interface ProxyConfig {
   conn_timeout: number
   /** Wait this many seconds for a storage node's headers or next body chunk. */
   node_timeout: number
+  client_timeout: number
   /** A node that failed this many times within error_suppression_interval is skipped for that long. */
   error_suppression_limit: number
   error_suppression_interval: number
@@ -69,6 +70,7 @@ const schema: SectionSchema = {
   sorting_method: { type: 'string', default: 'affinity', oneOf: ['affinity', 'shuffle'] },
   conn_timeout: { type: 'number', default: 0.5, min: 0.01 },
   node_timeout: { type: 'number', default: 10, min: 0.01 },
+  client_timeout: { type: 'number', default: 60, min: 0.01 },
   error_suppression_limit: { type: 'number', default: 10, min: 1 },
   error_suppression_interval: { type: 'number', default: 60, min: 0 },
   put_replay_bytes: { type: 'number', default: 1048576, min: 0 },

@@ -77,6 +77,7 @@ export async function main (argv: string[]): Promise<void> {
     policies: cluster.policies,
     swiftFeatures: conf,
     s3: { region: conf.s3_region, strictRegion: conf.s3_strict_region, domain: conf.s3_domain },
+    clientTimeoutMs: conf.client_timeout * 1000,
     logger,
     metrics,
     tls

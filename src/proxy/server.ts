@@ -31,6 +31,8 @@ export interface ProxyDeps {
   logger: Logger
   metrics: ProxyMetrics
   tls?: { cert: string, key: string }
+  /** A client connection idle this long (a body that stalls, a reader that stops) is closed, as Swift's client_timeout. */
+  clientTimeoutMs: number
 }
 
 /** Swift-style transaction ids: `tx` + a per-process prefix and a counter + `-` + hex time. */
@@ -55,6 +57,7 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
     exposeHeadRoutes: false,
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 8192 },
     keepAliveTimeout: 75_000,
+    connectionTimeout: deps.clientTimeoutMs,
     ...(deps.tls !== undefined ? { https: deps.tls } : {})
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance
   app.addHttpMethod('COPY', { hasBody: true })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { readFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { initHashing } from '../../src/common/hash.js'
 import { loadRingFile } from '../../src/ring/index.js'
@@ -12,6 +13,24 @@ const auth = { 'x-auth-token': token }
 async function req (method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Response> {
   return await fetch(`${storageUrl}${path}`, { method, headers: { ...auth, ...headers }, body })
 }
+
+t.test('a client whose body stalls is cut off after client_timeout, and nothing is stored', async (t) => {
+  const { url } = await cluster.addProxy({ proxy: { client_timeout: 1 } })
+  const path = `${new URL(storageUrl).pathname}/stall`
+  t.equal((await fetch(`${url}${path}`, { method: 'PUT', headers: { 'x-auth-token': token } })).status, 201)
+  const started = Date.now()
+  const closed = await new Promise<boolean>((resolve) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1', () => {
+      socket.write(`PUT ${path}/o HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${token}\r\nContent-Length: 100\r\n\r\n0123456789`)
+    })
+    socket.on('close', () => { resolve(true) })
+    socket.on('error', () => {})
+    setTimeout(() => { socket.destroy(); resolve(false) }, 15_000).unref()
+  })
+  t.ok(closed, 'the proxy closed the connection')
+  t.ok(Date.now() - started < 10_000, `within seconds (${Date.now() - started} ms)`)
+  t.equal((await fetch(`${url}${path}/o`, { method: 'HEAD', headers: { 'x-auth-token': token } })).status, 404, 'no object from half a body')
+})
 
 t.test('one storage node down: writes succeed, a handoff holds the copy, reads succeed', async (t) => {
   t.equal((await req('PUT', '/f1')).status, 201)
