@@ -4,6 +4,8 @@
  * in Swift), the deleted rule, and the digest of a database's own info for the suffix hashes.
  */
 import type { IncomingHttpHeaders } from 'node:http'
+import { MAX_META_COUNT, MAX_META_OVERALL_SIZE } from '../common/metadata-limits.js'
+import { BadRequest } from './errors.js'
 import type { TxnView } from './group-commit.js'
 import { hashKey, suffixOf, type HashRole } from './keys.js'
 import { applyHashDelta, entryDigest, xorInto } from './partition-hashes.js'
@@ -13,18 +15,38 @@ export type TimedMeta = Record<string, [string, string]>
 
 export const NO_TIMESTAMP = '0000000000.00000'
 
-/** Merges headers with the given prefixes (or exact names) into `meta` at timestamp `ts`. */
+/**
+ * Merges headers with the given prefixes (or exact names) into `meta` at timestamp `ts`. Throws
+ * 400 when a request's metadata would make the kept user metadata exceed Swift's limits.
+ */
 export function mergeMeta (meta: TimedMeta, headers: IncomingHttpHeaders, ts: string,
   accepts: (name: string) => boolean): TimedMeta {
   const out: TimedMeta = { ...meta }
+  let changed = false
   for (const name in headers) {
     if (!accepts(name)) continue
     const raw = headers[name]
     const value = Array.isArray(raw) ? raw.join(',') : raw ?? ''
     const current = out[name]
     if (current === undefined || current[1] < ts) out[name] = [value, ts]
+    changed = true
   }
+  if (changed) checkMetaLimits(out)
   return out
+}
+
+/** Swift's count of kept user metadata: deleted (empty) keys are free, and a name counts without its prefix. */
+function checkMetaLimits (meta: TimedMeta): void {
+  let count = 0
+  let size = 0
+  for (const [name, [value]] of Object.entries(meta)) {
+    const prefix = /^x-(account|container)-meta-/.exec(name)
+    if (prefix === null || value === '') continue
+    count++
+    size += Buffer.byteLength(name) - prefix[0].length + Buffer.byteLength(value)
+  }
+  if (count > MAX_META_COUNT) throw new BadRequest(`Too many metadata items; max ${MAX_META_COUNT}`)
+  if (size > MAX_META_OVERALL_SIZE) throw new BadRequest(`Total metadata too large; max ${MAX_META_OVERALL_SIZE}`)
 }
 
 /** The metadata as response headers (deleted keys, stored as empty values, omitted). */

@@ -3,7 +3,7 @@ import type { PolicyConfig } from '../common/config.js'
 import { MAX_OBJECT_SIZE } from './core/objects.js'
 import { CONTAINER_LISTING_LIMIT } from './swift/listing.js'
 import { MAX_ACCOUNT_NAME_LENGTH, MAX_CONTAINER_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH } from './swift/path.js'
-import { MAX_META_COUNT, MAX_META_NAME_LENGTH, MAX_META_OVERALL_SIZE, MAX_META_VALUE_LENGTH } from './swift/headers.js'
+import { MAX_META_COUNT, MAX_META_NAME_LENGTH, MAX_META_OVERALL_SIZE, MAX_META_VALUE_LENGTH } from '../common/metadata-limits.js'
 
 /** `features`: the enabled Swift middlewares' entries (tempurl, slo, ...), each under its name. */
 export function capabilities (policies: readonly PolicyConfig[], features: Record<string, unknown> = {}): Record<string, unknown> {

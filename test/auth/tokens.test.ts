@@ -35,6 +35,15 @@ t.test('a token from one proxy is honoured by another with the same secret', asy
   t.not(fromFirst.token, fromSecond.token, 'every login gets a fresh token')
 })
 
+t.test('a 401 carries Swift\'s challenge, and /auth/v1.0 takes no POST', async (t) => {
+  const anonymous = await fetch(`${account(cluster.url)}/shared`)
+  t.same([anonymous.status, anonymous.headers.get('www-authenticate')], [401, 'Swift realm="AUTH_test"'])
+  const badKey = await login(cluster.url, 'test:tester', 'wrong')
+  t.same([badKey.status, badKey.headers.get('www-authenticate')], [401, 'Swift realm="unknown"'])
+  const post = await fetch(`${cluster.url}/auth/v1.0`, { method: 'POST', headers: { 'x-auth-user': 'test:tester', 'x-auth-key': 'testing' } })
+  t.equal(post.status, 405)
+})
+
 t.test('tokens expire', async (t) => {
   const res = await login(shortLived.url)
   // The expiry is a whole second, so 3 to 4 seconds are left: the HEADs below have at least 3.

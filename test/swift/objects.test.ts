@@ -269,3 +269,76 @@ t.test('expiring objects', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 3100))
   t.equal((await req('GET', '/exp/o')).status, 404)
 })
+
+t.test('an X-Delete-After that is not in the future is refused, as by Swift', async (t) => {
+  await req('PUT', '/dafter')
+  for (const after of ['0', '-1']) {
+    const put = await req('PUT', '/dafter/o', { 'x-delete-after': after }, 'x')
+    t.same([put.status, await put.text()], [400, 'X-Delete-After in past'])
+  }
+  t.equal((await req('PUT', '/dafter/o', {}, 'x')).status, 201)
+  t.equal((await req('POST', '/dafter/o', { 'x-delete-after': '0' })).status, 400)
+})
+
+t.test('objects have no X-Remove-Object-Meta-*, and keep an empty metadata value, as in Swift', async (t) => {
+  await req('PUT', '/rmeta')
+  t.equal((await req('PUT', '/rmeta/o', { 'x-object-meta-a': '1', 'x-remove-object-meta-b': 'x' }, 'x')).status, 201)
+  t.equal((await req('HEAD', '/rmeta/o')).headers.get('x-object-meta-b'), null)
+  t.equal((await req('POST', '/rmeta/o', { 'x-remove-object-meta-a': 'x', 'x-object-meta-c': '' })).status, 202)
+  const h = (await req('HEAD', '/rmeta/o')).headers
+  t.equal(h.get('x-object-meta-a'), null, 'a removal header stores nothing')
+  t.equal(h.get('x-object-meta-c'), '', 'an empty value is kept')
+})
+
+/** `n` headers `<prefix><from>`, `<prefix><from + 1>`, ... set to `value`. */
+function metaRun (prefix: string, from: number, n: number, value = 'v'): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${from + i}`, value]))
+}
+
+t.test('container and account metadata: quotas checked, limits on what is kept, removals free', async (t) => {
+  await req('PUT', '/cmeta')
+  for (const kind of ['bytes', 'count']) {
+    const res = await req('POST', '/cmeta', { [`x-container-meta-quota-${kind}`]: 'abc' })
+    t.same([res.status, await res.text()], [400, `Invalid ${kind} quota.`])
+  }
+  t.equal((await req('PUT', '/cmeta-q', { 'x-container-meta-quota-count': 'abc' })).status, 400)
+  t.equal((await req('POST', '/cmeta', { 'x-container-meta-quota-count': '' })).status, 204, 'an empty quota removes it')
+  t.equal((await req('POST', '/cmeta', metaRun('x-container-meta-k', 0, 60))).status, 204)
+  t.equal((await req('POST', '/cmeta', metaRun('x-container-meta-k', 100, 31))).status, 400, '91 items kept')
+  t.equal((await req('POST', '/cmeta', metaRun('x-container-meta-k', 100, 30))).status, 204, '90 items kept')
+  t.equal((await req('POST', '/cmeta', metaRun('x-remove-container-meta-k', 0, 100, 'x'))).status, 204, 'removals do not count')
+  // 30 items of 4 + 1 bytes are kept; 15 of 3 + 256 make 4035 bytes, 61 more make Swift's 4096.
+  t.equal((await req('POST', '/cmeta', metaRun('x-container-meta-s', 10, 15, 'v'.repeat(256)))).status, 204)
+  t.equal((await req('POST', '/cmeta', { 'x-container-meta-s30': 'v'.repeat(59) })).status, 400, '4097 bytes kept')
+  t.equal((await req('POST', '/cmeta', { 'x-container-meta-s30': 'v'.repeat(58) })).status, 204, '4096 bytes kept')
+  const kept = [...(await req('HEAD', '/cmeta')).headers.keys()].filter((k) => k.startsWith('x-container-meta-'))
+  t.equal(kept.length, 46)
+  t.equal((await req('POST', '', metaRun('x-account-meta-lim', 0, 60))).status, 204)
+  t.equal((await req('POST', '', metaRun('x-account-meta-lim', 60, 40))).status, 400, 'the account keeps at most 90')
+  t.equal((await req('POST', '', metaRun('x-remove-account-meta-lim', 0, 100, 'x'))).status, 204)
+})
+
+t.test('listings: Accept negotiated as Swift does, limit and UTF-8 of parameters', async (t) => {
+  await req('PUT', '/neg')
+  await req('PUT', '/neg/o', {}, 'x')
+  async function answer (accept: string, path = '/neg', method = 'GET'): Promise<string> {
+    const res = await req(method, path, { accept })
+    await res.arrayBuffer()
+    return `${res.status} ${res.headers.get('content-type') ?? ''}`
+  }
+  t.equal(await answer('application/json;q=0.5, application/xml'), '200 application/xml; charset=utf-8', 'q-values')
+  t.equal(await answer('application/*'), '200 application/json; charset=utf-8')
+  t.equal(await answer('application/*, text/plain'), '200 text/plain; charset=utf-8', 'the more specific first')
+  t.equal(await answer('text/xml'), '200 text/xml; charset=utf-8')
+  t.equal(await answer('text/xml', ''), '200 text/xml; charset=utf-8')
+  t.equal(await answer('text/html'), '406 text/plain; charset=utf-8')
+  t.equal(await answer('foo/bar', ''), '406 text/plain; charset=utf-8')
+  t.equal(await answer('foo/bar', '/neg', 'HEAD'), '406 text/plain; charset=utf-8')
+  t.equal(await answer('application/json;q=abc'), '400 text/plain; charset=utf-8')
+  t.equal(await answer('foo/bar', '/neg?format=json'), '200 application/json; charset=utf-8', 'format= wins')
+  for (const limit of ['-1', 'abc']) t.equal(await (await req('GET', `/neg?limit=${limit}`)).text(), 'o\n', `limit=${limit} ignored`)
+  for (const name of ['prefix', 'marker']) {
+    const res = await req('GET', `/neg?${name}=%FF`)
+    t.same([res.status, await res.text()], [400, `"${name}" parameter not valid UTF-8`])
+  }
+})

@@ -4,11 +4,11 @@ import { CoreError } from '../core/errors.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
 import { clientHeaders, headerValue, metadataHeaders } from './headers.js'
-import { listingFormat, listingQuery } from './listing.js'
+import { listingFormat, listingQuery, negotiateListing, sendListing, type ListingType } from './listing.js'
 
 /** An account that was never written to reads as empty for its owner, as with Swift's account_autocreate. */
-function sendEmptyAccount (r: SwiftRequest, method: 'GET' | 'HEAD'): void {
-  const format = listingFormat(r.params, r.req.headers)
+function sendEmptyAccount (r: SwiftRequest, method: 'GET' | 'HEAD', type: ListingType): void {
+  const format = listingFormat(type)
   r.reply.headers({
     'x-account-container-count': '0',
     'x-account-object-count': '0',
@@ -22,7 +22,7 @@ function sendEmptyAccount (r: SwiftRequest, method: 'GET' | 'HEAD'): void {
   if (format === 'json') r.reply.code(200).header('content-type', 'application/json; charset=utf-8').send('[]')
   else {
     r.reply.code(200).header('content-type', 'application/xml; charset=utf-8')
-      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<account name="${escapeXml(r.path.account)}"></account>`)
+    sendListing(r, type, `<?xml version="1.0" encoding="UTF-8"?>\n<account name="${escapeXml(r.path.account)}"></account>`)
   }
 }
 
@@ -31,11 +31,13 @@ function escapeXml (s: string): string {
 }
 
 export async function readAccount (ctx: SwiftContext, r: SwiftRequest, method: 'GET' | 'HEAD'): Promise<void> {
-  const query = method === 'GET' ? listingQuery(r.params, r.req.headers) : ''
+  const type = negotiateListing(r)
+  if (type === undefined) return
+  const query = method === 'GET' ? listingQuery(r.query, r.params, type) : ''
   const res = await ctx.store.accounts.read(r.path.account, method, query)
   if (res.status === 404) {
     await res.body.dump()
-    sendEmptyAccount(r, method)
+    sendEmptyAccount(r, method, type)
     return
   }
   r.reply.code(method === 'HEAD' ? 204 : res.status).headers(clientHeaders(res.headers, r.owner === true))
@@ -43,7 +45,7 @@ export async function readAccount (ctx: SwiftContext, r: SwiftRequest, method: '
     await res.body.dump()
     r.reply.send()
   } else {
-    r.reply.send(res.body)
+    sendListing(r, type, res.body)
   }
 }
 

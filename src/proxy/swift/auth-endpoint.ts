@@ -2,7 +2,7 @@
  * `GET /auth/v1.0` (and `/auth/v1`): tempauth's v1.0 login. X-Auth-User / X-Auth-Key (or
  * X-Storage-User / X-Storage-Pass) in; X-Auth-Token and X-Storage-Url out.
  * `DELETE /auth/v1.0` with X-Auth-Token: revokes every token of that token's user issued so far
- * (log out everywhere); answers 204.
+ * (log out everywhere); answers 204. Other methods get 405, as from tempauth.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { noteAuthFailure, noteIdentity, type Authenticator } from '../../auth/index.js'
@@ -30,6 +30,7 @@ export async function handleAuthV1 (auth: Authenticator, req: FastifyRequest, re
   const tempauth = auth.tempauth
   if (tempauth === undefined) return sendError(reply, 404)
   if (req.method === 'DELETE') return await revokeTokens(auth, req, reply)
+  if (req.method !== 'GET') return sendError(reply, 405)
   const user = headerValue(req.headers, 'x-auth-user') ?? headerValue(req.headers, 'x-storage-user')
   const key = headerValue(req.headers, 'x-auth-key') ?? headerValue(req.headers, 'x-storage-pass')
   if (user === undefined || key === undefined) return sendError(reply, 401, 'Unauthorized: X-Auth-User and X-Auth-Key are required')

@@ -4,7 +4,7 @@ import { CoreError } from '../core/errors.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
 import { clientHeaders, headerValue, metadataHeaders, withoutPrivileged } from './headers.js'
-import { listingQuery } from './listing.js'
+import { listingQuery, negotiateListing, sendListing } from './listing.js'
 
 /** Container settings a client may set besides X-Container-Meta-*. */
 const SETTABLE = ['x-container-read', 'x-container-write', 'x-versions-location', 'x-history-location',
@@ -25,6 +25,11 @@ function containerHeaders (r: SwiftRequest): Record<string, string> {
   }
   for (const [remove, name] of Object.entries(REMOVABLE)) {
     if (headerValue(headers, remove) !== undefined) out[name] = ''
+  }
+  // Swift's container_quotas refuses a quota that is not a whole number (an empty one removes it).
+  for (const kind of ['bytes', 'count'] as const) {
+    const quota = out[`x-container-meta-quota-${kind}`]
+    if (quota !== undefined && quota !== '' && !/^\d+$/.test(quota)) throw new CoreError('BAD_REQUEST', `Invalid ${kind} quota.`)
   }
   for (const kind of ['read', 'write'] as const) {
     const problem = aclProblem(kind, out[`x-container-${kind}`] ?? '')
@@ -62,7 +67,9 @@ export async function deleteContainer (ctx: SwiftContext, r: SwiftRequest): Prom
 }
 
 export async function readContainer (ctx: SwiftContext, r: SwiftRequest, method: 'GET' | 'HEAD'): Promise<void> {
-  const query = method === 'GET' ? listingQuery(r.params, r.req.headers) : ''
+  const type = negotiateListing(r)
+  if (type === undefined) return
+  const query = method === 'GET' ? listingQuery(r.query, r.params, type) : ''
   const res = await ctx.store.containers.read(r.path.account, r.path.container as string, method, query)
   if (res.status === 404) {
     await res.body.dump()
@@ -74,6 +81,6 @@ export async function readContainer (ctx: SwiftContext, r: SwiftRequest, method:
     await res.body.dump()
     r.reply.send()
   } else {
-    r.reply.send(res.body)
+    sendListing(r, type, res.body)
   }
 }

@@ -29,6 +29,7 @@ export const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
   408: 'Request Timeout',
   409: 'Conflict',
   411: 'Length Required',
@@ -41,8 +42,18 @@ export const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable'
 }
 
+/**
+ * Swift's challenge, which it puts on every 401: the realm is the path's account, or `unknown`
+ * for `/auth/...` and paths without one.
+ */
+function challenge (url: string): string {
+  const realm = url.split('?')[0].split('/')[2] ?? ''
+  return `Swift realm="${realm === '' || realm === 'v1.0' || realm === 'auth' ? 'unknown' : realm}"`
+}
+
 export function sendError (reply: FastifyReply, status: number, text?: string): FastifyReply {
   const body = `${text ?? STATUS_TEXT[status] ?? 'Error'}`
+  if (status === 401) reply.header('www-authenticate', challenge(reply.request.raw.url ?? '/'))
   return reply.code(status).header('content-type', 'text/plain; charset=utf-8').send(status === 304 ? undefined : body)
 }
 

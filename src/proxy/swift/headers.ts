@@ -2,12 +2,8 @@
  * Swift's header rules: metadata limits on the way in, backend-only headers stripped on the
  * way out, and the `X-Remove-*-Meta-*` convention for deleting metadata.
  */
+import { MAX_META_COUNT, MAX_META_NAME_LENGTH, MAX_META_OVERALL_SIZE, MAX_META_VALUE_LENGTH } from '../../common/metadata-limits.js'
 import { CoreError } from '../core/errors.js'
-
-export const MAX_META_NAME_LENGTH = 128
-export const MAX_META_VALUE_LENGTH = 256
-export const MAX_META_COUNT = 90
-export const MAX_META_OVERALL_SIZE = 4096
 
 export type HeaderMap = Record<string, string | string[] | undefined>
 
@@ -19,7 +15,9 @@ export function headerValue (headers: HeaderMap, name: string): string | undefin
 /**
  * The user-metadata headers of a request for one kind (`object`, `container`, `account`), with
  * `X-Remove-<Kind>-Meta-Foo` turned into an empty `X-<Kind>-Meta-Foo` (an empty value deletes).
- * Throws 400 when Swift's metadata limits are exceeded.
+ * Throws 400 when the request's own metadata exceeds Swift's limits; removals do not count, as
+ * in Swift, and the storage nodes check the total kept. Objects have no removal headers: a POST
+ * replaces all their metadata, and Swift stores an empty value as given.
  */
 export function metadataHeaders (headers: HeaderMap, kind: 'object' | 'container' | 'account'): Record<string, string> {
   const prefix = `x-${kind}-meta-`
@@ -30,20 +28,18 @@ export function metadataHeaders (headers: HeaderMap, kind: 'object' | 'container
   for (const [name, raw] of Object.entries(headers)) {
     const value = Array.isArray(raw) ? raw.join(', ') : raw
     if (value === undefined) continue
-    let key: string
-    let val = value
-    if (name.startsWith(prefix)) key = name
-    else if (name.startsWith(removePrefix)) {
-      key = prefix + name.slice(removePrefix.length)
-      val = ''
-    } else continue
-    const metaName = key.slice(prefix.length)
+    if (name.startsWith(removePrefix) && kind !== 'object') {
+      out[prefix + name.slice(removePrefix.length)] = ''
+      continue
+    }
+    if (!name.startsWith(prefix)) continue
+    const metaName = name.slice(prefix.length)
     if (metaName === '') throw new CoreError('BAD_REQUEST', 'Metadata name cannot be empty')
     if (metaName.length > MAX_META_NAME_LENGTH) throw new CoreError('BAD_REQUEST', `Metadata name too long; max ${MAX_META_NAME_LENGTH}`)
-    if (Buffer.byteLength(val) > MAX_META_VALUE_LENGTH) throw new CoreError('BAD_REQUEST', `Metadata value longer than ${MAX_META_VALUE_LENGTH}`)
+    if (Buffer.byteLength(value) > MAX_META_VALUE_LENGTH) throw new CoreError('BAD_REQUEST', `Metadata value longer than ${MAX_META_VALUE_LENGTH}`)
     count++
-    size += metaName.length + Buffer.byteLength(val)
-    out[key] = val
+    size += metaName.length + Buffer.byteLength(value)
+    out[name] = value
   }
   if (count > MAX_META_COUNT) throw new CoreError('BAD_REQUEST', `Too many metadata items; max ${MAX_META_COUNT}`)
   if (size > MAX_META_OVERALL_SIZE) throw new CoreError('BAD_REQUEST', `Total metadata too large; max ${MAX_META_OVERALL_SIZE}`)

@@ -23,7 +23,9 @@ function deleteAt (headers: HeaderMap): Record<string, string> {
   const at = headerValue(headers, 'x-delete-at')
   const now = Math.floor(Date.now() / 1000)
   if (after !== undefined) {
-    if (!/^\d+$/.test(after)) throw new CoreError('BAD_REQUEST', 'Non-integer X-Delete-After')
+    if (!/^-?\d+$/.test(after)) throw new CoreError('BAD_REQUEST', 'Non-integer X-Delete-After')
+    // As Swift: an object that would expire at once is refused, not stored and deleted.
+    if (Number(after) <= 0) throw new CoreError('BAD_REQUEST', 'X-Delete-After in past')
     return { 'x-delete-at': String(now + Number(after)) }
   }
   if (at !== undefined) {
