@@ -86,6 +86,24 @@ t.test('objects: put, get, ranges, conditionals, overrides, metadata, head, dele
   t.equal(await errorCode(s3.send(new DeleteObjectCommand({ Bucket: 'alpha', Key: 'dir/fox.txt' }))), 'ok', 'deleting a missing key succeeds')
 })
 
+t.test('conditional writes: If-None-Match: * creates only, If-Match replaces only that ETag', async (t) => {
+  const Bucket = 'alpha'
+  const first = await s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'one', IfNoneMatch: '*' }))
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'two', IfNoneMatch: '*' }))), 'PreconditionFailed')
+  const text = async (): Promise<string> => await (await s3.send(new GetObjectCommand({ Bucket, Key: 'lock' }))).Body?.transformToString() ?? ''
+  t.equal(await text(), 'one', 'a refused write leaves the object')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'two', IfMatch: '"0123456789abcdef0123456789abcdef"' }))), 'PreconditionFailed')
+  const second = await s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'two', IfMatch: first.ETag }))
+  t.equal(await text(), 'two')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'three', IfMatch: first.ETag }))), 'PreconditionFailed', 'the ETag it replaced is gone')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'three', IfMatch: (second.ETag as string).replaceAll('"', '') }))), 'ok', 'an unquoted ETag matches too')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'x', IfNoneMatch: second.ETag }))), 'NotImplemented', 'If-None-Match takes only *')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'no-lock', Body: 'x', IfMatch: first.ETag }))), 'NoSuchKey')
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'lock' }))
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'lock', Body: 'again', IfNoneMatch: '*' }))), 'ok', 'a deleted key may be created again')
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'lock' }))
+})
+
 t.test('checksums: every algorithm verified, stored and returned; streamed bodies with trailers', async (t) => {
   for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const) {
     const put = await s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: `sum-${alg}`, Body: `body for ${alg}`, ChecksumAlgorithm: alg }))

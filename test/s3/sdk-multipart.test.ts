@@ -153,6 +153,22 @@ t.test('complete refuses: small parts, wrong order, unknown parts, unknown uploa
   t.equal(await errorCode(other.send(new ListMultipartUploadsCommand({ Bucket: 'mpu' }))), 'AccessDenied')
 })
 
+t.test('complete: If-None-Match: * creates only; a retry after success answers the same', async (t) => {
+  const first = await upload('once', [part3])
+  const complete = async (uploadId: string, etag: string, IfNoneMatch?: string): Promise<unknown> =>
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'mpu', Key: 'once', UploadId: uploadId, IfNoneMatch, MultipartUpload: { Parts: [{ ETag: etag, PartNumber: 1 }] } }))
+  const done = await complete(first.uploadId, first.etags[0], '*') as { ETag?: string, Key?: string }
+  const again = await complete(first.uploadId, first.etags[0]) as { ETag?: string, Key?: string }
+  t.same([again.ETag, again.Key], [done.ETag, 'once'], 'a retried Complete answers as the first did')
+  const second = await upload('once', [part3])
+  t.equal(await errorCode(complete(second.uploadId, second.etags[0], '*')), 'PreconditionFailed')
+  t.equal(await errorCode(complete(first.uploadId, first.etags[0])), 'ok', 'the object is still the first upload')
+  await s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'once', UploadId: second.uploadId }))
+  await s3.send(new PutObjectCommand({ Bucket: 'mpu', Key: 'once', Body: 'plain' }))
+  t.equal(await errorCode(complete(first.uploadId, first.etags[0])), 'NoSuchUpload', 'once the object is replaced, the upload is gone')
+  await s3.send(new DeleteObjectCommand({ Bucket: 'mpu', Key: 'once' }))
+})
+
 t.test('part numbers up to 10,000', async (t) => {
   const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'sparse' }))
   const last = await s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'sparse', UploadId: created.UploadId, PartNumber: 10000, Body: 'end' }))

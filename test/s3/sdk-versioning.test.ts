@@ -247,3 +247,23 @@ t.test('UploadPartCopy copies the version its source names', async (t) => {
   }))
   t.equal(await (await s3.send(new GetObjectCommand({ Bucket: B, Key: 'dest' }))).Body?.transformToString(), 'old bytes')
 })
+
+t.test('conditional writes: a refused one leaves the versions, a delete marker counts as no object', async (t) => {
+  const Bucket = 'vers-cond'
+  await s3.send(new CreateBucketCommand({ Bucket }))
+  await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }))
+  const read = async (VersionId?: string): Promise<string> =>
+    await (await s3.send(new GetObjectCommand({ Bucket, Key: 'cond', VersionId }))).Body?.transformToString() ?? ''
+  const versions = async (): Promise<Array<[string, string, boolean]>> => versionsOf(await s3.send(new ListObjectVersionsCommand({ Bucket })))
+  const first = await s3.send(new PutObjectCommand({ Bucket, Key: 'cond', Body: 'c1', IfNoneMatch: '*' }))
+  const before = await versions()
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'cond', Body: 'c2', IfNoneMatch: '*' }))), 'PreconditionFailed')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'cond', Body: 'c2', IfMatch: '"0123456789abcdef0123456789abcdef"' }))), 'PreconditionFailed')
+  t.same(await versions(), before, 'nothing archived')
+  const second = await s3.send(new PutObjectCommand({ Bucket, Key: 'cond', Body: 'c2', IfMatch: first.ETag }))
+  t.equal(await read(first.VersionId), 'c1', 'the version replaced is kept')
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: 'cond' }))
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'cond', Body: 'c3', IfMatch: second.ETag }))), 'NoSuchKey')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket, Key: 'cond', Body: 'c3', IfNoneMatch: '*' }))), 'ok')
+  t.equal(await read(), 'c3')
+})

@@ -28,7 +28,7 @@ import { isTimestamp, nowTimestamp } from '../../common/timestamp.js'
 import { CoreError } from './errors.js'
 import type { ContainerInfo } from './info.js'
 import { segmentsContainer } from './large-objects.js'
-import type { ObjectRef } from './objects.js'
+import type { ObjectRef, Precondition } from './objects.js'
 import type { ObjectStore } from './store.js'
 import { Versioning, dataTimestamp, isDeleteMarker, type Archive, type VersionNaming } from './versioning.js'
 
@@ -156,11 +156,14 @@ export class BucketVersions {
   /**
    * Runs `write` (a PUT, copy or multipart completion of `key`) as the bucket's state wants:
    * what it replaces is archived first (and the copy removed again if the write fails), and
-   * the new object is marked with its version (`marks`, to store with it). Answers the
-   * x-amz-version-id header for the reply.
+   * the new object is marked with its version (`marks`, to store with it). A conditional write
+   * (`precondition`, which `write` checks again as it stores) is judged before anything is
+   * archived. Answers the x-amz-version-id header for the reply.
    */
-  async write<T extends { timestamp: string }> (key: string, write: (marks: Record<string, string>) => Promise<T>): Promise<{ result: T, headers: Record<string, string> }> {
+  async write<T extends { timestamp: string }> (key: string, write: (marks: Record<string, string>) => Promise<T>,
+    precondition?: Precondition): Promise<{ result: T, headers: Record<string, string> }> {
     if (this.status === undefined) return { result: await write({}), headers: {} }
+    if (precondition !== undefined) await this.store.objects.checkPrecondition(this.ref(key), precondition)
     const stored = await this.versions.current(this.ref(key))
     const keep = stored !== undefined && (this.status === 'Enabled' || versionIdOf(stored) !== NULL_VERSION)
     const archived = keep ? await this.archiveCurrent(key, stored) : undefined

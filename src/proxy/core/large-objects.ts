@@ -21,7 +21,7 @@ import { byteRangesBody, evaluateConditions, parseRange } from '../../common/htt
 import { SWIFT_BYTES } from '../../common/content-type.js'
 import type { BackendHeaders } from '../backend/client.js'
 import { CoreError } from './errors.js'
-import type { ObjectRef, ObjectResponse, Objects, PutResult } from './objects.js'
+import type { ObjectRef, ObjectResponse, Objects, Precondition, PutResult } from './objects.js'
 import type { ObjectStore } from './store.js'
 
 export const MANIFEST_HEADER = 'x-static-large-object'
@@ -206,7 +206,7 @@ export class LargeObjects {
   constructor (private readonly objects: Objects) {}
 
   /** Writes a manifest over `segments` (which must exist, in order) with the whole object's headers. */
-  async putManifest (ref: ObjectRef, segments: Segment[], headers: BackendHeaders): Promise<PutResult & { sloEtag: string }> {
+  async putManifest (ref: ObjectRef, segments: Segment[], headers: BackendHeaders, precondition?: Precondition): Promise<PutResult & { sloEtag: string }> {
     const total = segments.reduce((n, s) => n + segmentLength(s), 0)
     const etag = sloEtag(segments)
     const body = Buffer.from(JSON.stringify(segments))
@@ -220,7 +220,8 @@ export class LargeObjects {
         [SLO_ETAG]: etag,
         [SLO_SIZE]: String(total),
         [OVERRIDE_ETAG]: rowEtag(headers[OVERRIDE_ETAG], createHash('md5').update(body).digest('hex'), etag)
-      }
+      },
+      precondition
     })
     return { ...result, size: total, sloEtag: etag }
   }

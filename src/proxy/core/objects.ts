@@ -16,7 +16,7 @@ import { CoreError, unavailable } from './errors.js'
 import { resumableBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
 import { IGNORE_RANGE_IF_PRESENT } from '../../common/http-conditionals.js'
-import { DLO_MANIFEST_HEADER, LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
+import { DLO_MANIFEST_HEADER, ETAG_IS_AT, LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
 import { hasContainerQuota, type Quotas } from './quotas.js'
 import { bestStatus } from './quorum.js'
@@ -37,9 +37,16 @@ export interface PutInput {
   contentLength?: number
   /** Stored headers (content-type, x-object-meta-*, x-delete-at, ...) plus `etag` to verify. */
   headers: BackendHeaders
-  /** Create only: PRECONDITION_FAILED when the object exists (If-None-Match: *). */
-  onlyIfAbsent?: boolean
+  /** A condition on the object the write replaces; see Objects.checkPrecondition. */
+  precondition?: Precondition
 }
+
+/**
+ * A conditional write: `absent` creates only (If-None-Match: *); `etag` replaces only the object
+ * with that ETag (If-Match), judged as a GET judges If-Match, at the stored header `etagIsAt`
+ * when the object has it (S3's ETag of a multipart object).
+ */
+export type Precondition = { absent: true } | { etag: string, etagIsAt?: string }
 
 /**
  * Refuses a client's Content-Type with a `swift_*` parameter, as Swift does for a PUT or copy:
@@ -155,7 +162,7 @@ export class Objects {
       throw new CoreError('TOO_LARGE', `Your request is too large (limit ${MAX_OBJECT_SIZE} bytes)`)
     }
     const info = await this.containerOf(ref)
-    if (input.onlyIfAbsent === true) await this.requireAbsent(ref)
+    if (input.precondition !== undefined) await this.checkPrecondition(ref, input.precondition)
     const admitted = await this.quotas.admit(ref.account, info, input)
     const target = this.writeTarget(ref, this.ringFor(info))
     const timestamp = nowTimestamp()
@@ -191,11 +198,25 @@ export class Objects {
     return { etag: etag.replaceAll('"', ''), timestamp, size }
   }
 
-  /** For a create-only write: the object must not exist (a tombstone or an expired object does not). */
-  private async requireAbsent (ref: ObjectRef): Promise<void> {
-    const current = await this.get(ref, 'HEAD', {}, false, true)
-    if (current.status === 404) return
-    if (current.status < 300) throw new CoreError('PRECONDITION_FAILED', `${ref.container}/${ref.object} exists (If-None-Match: *)`)
+  /**
+   * PRECONDITION_FAILED unless the current object (a tombstone or an expired object is none) is
+   * as `p` wants; NOT_FOUND for an ETag condition when there is no object. A HEAD before the
+   * write, so two writers racing may both pass.
+   */
+  async checkPrecondition (ref: ObjectRef, p: Precondition): Promise<void> {
+    const conditions: BackendHeaders = 'etag' in p
+      ? { 'if-match': `"${p.etag}"`, ...(p.etagIsAt !== undefined ? { [ETAG_IS_AT]: p.etagIsAt } : {}) }
+      : {}
+    // Through the large-object layer for an ETag, so that a manifest answers as the whole object.
+    const current = await this.get(ref, 'HEAD', conditions, false, !('etag' in p))
+    if ('etag' in p) {
+      if (current.status === 404) throw new CoreError('NOT_FOUND', `${ref.container}/${ref.object} not found (If-Match)`)
+      if (current.status === 412) throw new CoreError('PRECONDITION_FAILED', `${ref.container}/${ref.object} has another ETag (If-Match)`)
+      if (current.status < 300) return
+    } else {
+      if (current.status === 404) return
+      if (current.status < 300) throw new CoreError('PRECONDITION_FAILED', `${ref.container}/${ref.object} exists (If-None-Match: *)`)
+    }
     throw new CoreError('UNAVAILABLE', `could not tell whether ${ref.container}/${ref.object} exists (${current.status})`)
   }
 

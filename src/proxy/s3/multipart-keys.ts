@@ -14,6 +14,8 @@ export const MARKER_CONTENT_TYPE = 'application/x-ringstore-s3-upload'
 export const UPLOAD_CONTENT_TYPE = 'x-object-sysmeta-s3-upload-content-type'
 /** A completed upload's S3 ETag (MD5 of the parts' MD5s, `-N`), on the manifest. */
 export const SLO_S3_ETAG = 'x-object-sysmeta-slo-s3-etag'
+/** The upload a completed object was made of, on the manifest: a retried Complete answers as the first did. */
+export const UPLOAD_ID_SYSMETA = 'x-object-sysmeta-s3-upload-id'
 
 export function newUploadId (): string {
   return randomBytes(18).toString('base64url')

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
+import { versionIdOf } from '../core/bucket-versioning.js'
 import { OVERRIDE_ETAG, segmentsContainer, type Segment } from '../core/large-objects.js'
 import { checkKey } from './address.js'
 import { bucketOf, isoTime, requireBucket } from './buckets.js'
@@ -14,10 +15,12 @@ import { S3Error, malformedXml, noSuchKey, preconditionFailed } from './errors.j
 import { listPage, maxKeysOf } from './listing.js'
 import { OBJECT_TAGGING_SYSMETA, storedHeaders } from './metadata.js'
 import {
-  MARKER_CONTENT_TYPE, MAX_PARTS, MIN_PART_SIZE, SLO_S3_ETAG, UPLOAD_CONTENT_TYPE, checkPartNumber, checkUploadId,
+  MARKER_CONTENT_TYPE, MAX_PARTS, MIN_PART_SIZE, SLO_S3_ETAG, UPLOAD_CONTENT_TYPE, UPLOAD_ID_SYSMETA, checkPartNumber, checkUploadId,
   markerName, multipartEtag, newUploadId, partName, partNumberOf, partPrefix
 } from './multipart-keys.js'
-import { bucketVersions, copySource, copySourceConditions, copySourceVersion, keepTrailerChecksum, objectRef, storeBody } from './objects.js'
+import {
+  bucketVersions, conditionally, copySource, copySourceConditions, copySourceVersion, keepTrailerChecksum, objectRef, storeBody, writePrecondition
+} from './objects.js'
 import { sendEmpty, sendXml } from './respond.js'
 import { listOf, parseXml, textOf } from './xml.js'
 
@@ -163,15 +166,41 @@ function chooseParts (requested: RequestedPart[], stored: Map<number, StoredPart
   })
 }
 
+/**
+ * A Complete retried after it went through (its answer lost) finds no upload: when the key's
+ * current object was made of that upload, the answer is the first one's again, as AWS's.
+ */
+async function answerCompleted (ctx: S3Context, r: S3Request): Promise<boolean> {
+  const versions = await bucketVersions(ctx, r)
+  const current = await ctx.store.objects.get(objectRef(r), 'HEAD', {}, false, true)
+  if (current.status !== 200 || current.headers[UPLOAD_ID_SYSMETA] !== r.query.get('uploadId')) return false
+  sendCompleted(r, current.headers[SLO_S3_ETAG] ?? '', versions.status === undefined ? {} : { 'x-amz-version-id': versionIdOf(current.headers) })
+  return true
+}
+
+function sendCompleted (r: S3Request, s3Etag: string, headers: Record<string, string>): void {
+  const key = r.key as string
+  sendXml(r, 200, 'CompleteMultipartUploadResult', {
+    Location: `/${bucketOf(r)}/${key}`, Bucket: bucketOf(r), Key: key, ETag: `"${s3Etag}"`
+  }, headers)
+}
+
 export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Promise<void> {
-  const upload = await openUpload(ctx, r)
+  const precondition = writePrecondition(r)
+  let upload: Upload
+  try {
+    upload = await openUpload(ctx, r)
+  } catch (err) {
+    if (err instanceof S3Error && err.code === 'NoSuchUpload' && await answerCompleted(ctx, r)) return
+    throw err
+  }
   const requested = requestedParts(await requestDocument(r, 2 * 1024 * 1024))
   const { parts: all } = await storedParts(ctx, r, upload)
   const chosen = chooseParts(requested, await partFacts(ctx, r, upload, requested, all))
   const container = segmentsContainer(bucketOf(r))
   const segments: Segment[] = chosen.map((p) => ({ name: `/${container}/${partName(upload.key, upload.uploadId, p.number)}`, hash: p.etag, bytes: p.size }))
   const s3Etag = multipartEtag(chosen.map((p) => p.etag), md5Hex)
-  const headers: Record<string, string> = { [SLO_S3_ETAG]: s3Etag }
+  const headers: Record<string, string> = { [SLO_S3_ETAG]: s3Etag, [UPLOAD_ID_SYSMETA]: upload.uploadId }
   for (const [k, v] of Object.entries(upload.marker)) {
     if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-s3-acl') || k === OBJECT_TAGGING_SYSMETA || ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'].includes(k)) headers[k] = v
   }
@@ -179,15 +208,14 @@ export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Pr
   // Swift's form for a listing to show the S3 ETag of a large object; the manifest's MD5 goes first.
   headers[OVERRIDE_ETAG] = `; s3_etag=${s3Etag}`
   // On a versioned bucket the object it replaces is archived first.
-  const { headers: versionHeaders } = await (await bucketVersions(ctx, r)).write(upload.key, async (marks) =>
-    await ctx.store.objects.largeObjects.putManifest(objectRef(r), segments, { ...headers, ...marks }))
+  const versions = await bucketVersions(ctx, r)
+  const { headers: versionHeaders } = await conditionally(r, precondition, async () => await versions.write(upload.key, async (marks) =>
+    await ctx.store.objects.largeObjects.putManifest(objectRef(r), segments, { ...headers, ...marks }, precondition), precondition))
   // Parts uploaded but left out of the object are discarded, as S3 does; then the upload is gone.
   const used = new Set(chosen.map((p) => p.number))
   await deleteAll(ctx, r, all.filter((p) => !used.has(p.number)).map((p) => partName(upload.key, upload.uploadId, p.number)))
   await ctx.store.objects.delete(objectRef(r, container, markerName(upload.key, upload.uploadId)))
-  sendXml(r, 200, 'CompleteMultipartUploadResult', {
-    Location: `/${bucketOf(r)}/${upload.key}`, Bucket: bucketOf(r), Key: upload.key, ETag: `"${s3Etag}"`
-  }, versionHeaders)
+  sendCompleted(r, s3Etag, versionHeaders)
 }
 
 /** Deletes objects of the segments container, a few at a time. */

@@ -11,7 +11,7 @@ import {
   BucketVersions, NULL_VERSION, VERSION_ID_SYSMETA, versionIdOf, versioningOf, type DeleteOutcome
 } from '../core/bucket-versioning.js'
 import { ETAG_IS_AT } from '../core/large-objects.js'
-import type { ObjectRef, ObjectResponse, PutResult } from '../core/objects.js'
+import type { ObjectRef, ObjectResponse, Precondition, PutResult } from '../core/objects.js'
 import { CoreError } from '../core/errors.js'
 import { OBJECT_ACL_SYSMETA, aclDocument, checkCanned } from './acl.js'
 import { checkKey } from './address.js'
@@ -45,7 +45,8 @@ function versionIdParam (r: S3Request): string | undefined {
  * Stores the request body at `ref` after the checks the request asks for; the S3 error of a
  * failed check wins over the core's report of the aborted upload.
  */
-export async function storeBody (ctx: S3Context, r: S3Request, ref: ObjectRef, stored: Record<string, string>): Promise<{ result: PutResult, body: UploadBody }> {
+export async function storeBody (ctx: S3Context, r: S3Request, ref: ObjectRef, stored: Record<string, string>,
+  precondition?: Precondition): Promise<{ result: PutResult, body: UploadBody }> {
   const body = uploadBody(r.req.raw, r.req.headers, r.payload)
   if (body.contentLength === undefined && header(r, 'transfer-encoding') === undefined && r.payload.kind !== 'streaming') {
     throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.')
@@ -57,7 +58,7 @@ export async function storeBody (ctx: S3Context, r: S3Request, ref: ObjectRef, s
   }
   const headers = { ...stored, ...(body.md5Hex !== undefined ? { etag: body.md5Hex } : {}) }
   try {
-    const result = await ctx.store.objects.put(ref, { body: body.stream, contentLength: body.contentLength, headers })
+    const result = await ctx.store.objects.put(ref, { body: body.stream, contentLength: body.contentLength, headers, precondition })
     return { result, body }
   } catch (err) {
     if (body.failure !== undefined) throw body.failure
@@ -76,16 +77,45 @@ export async function keepTrailerChecksum (ctx: S3Context, ref: ObjectRef, store
   return { [checksumHeader(c.algorithm)]: c.value }
 }
 
+/**
+ * A conditional write's headers (PutObject, CompleteMultipartUpload), as AWS takes them:
+ * If-None-Match only as `*`, If-Match with an ETag quoted or not, and not both.
+ */
+export function writePrecondition (r: S3Request): Precondition | undefined {
+  const ifNoneMatch = header(r, 'if-none-match')
+  const ifMatch = header(r, 'if-match')
+  if (ifNoneMatch !== undefined && (ifNoneMatch.trim() !== '*' || ifMatch !== undefined)) {
+    throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: 'If-None-Match' })
+  }
+  if (ifNoneMatch !== undefined) return { absent: true }
+  if (ifMatch !== undefined) return { etag: ifMatch.trim().replaceAll('"', ''), etagIsAt: SLO_S3_ETAG }
+  return undefined
+}
+
+/** A refused conditional write is S3's PreconditionFailed, or NoSuchKey for an If-Match with no object. */
+export async function conditionally<T> (r: S3Request, precondition: Precondition | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (err) {
+    if (precondition === undefined || !(err instanceof CoreError)) throw err
+    if (err.code === 'PRECONDITION_FAILED') throw preconditionFailed({ Condition: 'absent' in precondition ? 'If-None-Match' : 'If-Match' })
+    if (err.code === 'NOT_FOUND') throw noSuchKey(r.key as string)
+    throw err
+  }
+}
+
 export async function putObject (ctx: S3Context, r: S3Request): Promise<void> {
   checkKey(r.key as string)
   const ref = objectRef(r)
   const stored = storedHeaders(r)
+  const precondition = writePrecondition(r)
   const versions = await bucketVersions(ctx, r)
-  const { result: { result, body }, headers } = await versions.write(r.key as string, async (marks) => {
-    Object.assign(stored, marks)
-    const written = await storeBody(ctx, r, ref, stored)
-    return { ...written, timestamp: written.result.timestamp }
-  })
+  const { result: { result, body }, headers } = await conditionally(r, precondition, async () =>
+    await versions.write(r.key as string, async (marks) => {
+      Object.assign(stored, marks)
+      const written = await storeBody(ctx, r, ref, stored, precondition)
+      return { ...written, timestamp: written.result.timestamp }
+    }, precondition))
   const checksum = await keepTrailerChecksum(ctx, ref, stored, body)
   sendEmpty(r, 200, { etag: `"${result.etag}"`, ...checksum, ...headers })
 }

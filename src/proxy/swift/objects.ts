@@ -129,7 +129,7 @@ export async function putObject (ctx: SwiftContext, r: SwiftRequest): Promise<vo
     sendError(r.reply, 400, 'If-None-Match only supports *')
     return
   }
-  const result = await ctx.store.objects.put(refOf(r), { body: r.req.raw, contentLength, headers: stored, onlyIfAbsent: ifNoneMatch !== undefined })
+  const result = await ctx.store.objects.put(refOf(r), { body: r.req.raw, contentLength, headers: stored, precondition: ifNoneMatch !== undefined ? { absent: true } : undefined })
   sendCreated(r, result.etag, result.timestamp)
 }
 
