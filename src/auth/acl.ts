@@ -5,9 +5,10 @@
  *   referrer host or domain, `.r:-host` a denied referrer (read ACL only);
  * - `.rlistings` container listings for those the referrer rules admit (read ACL only);
  * - `account:user` (tempauth) or `project_id:user_id` / `project_name:user_name` (Keystone); a
- *   plain name (a tempauth account or group, a Keystone role). For Keystone identities, as in
- *   Swift's keystoneauth, either side of a pair may be `*` and `*` alone is any authenticated
- *   user; tempauth, as Swift's, matches names exactly (`*` grants nothing).
+ *   plain name (a tempauth account or group, a Keystone role); `*` for any authenticated user
+ *   (what S3's canned authenticated-read and public-read-write store). For Keystone identities,
+ *   as in Swift's keystoneauth, either side of a pair may be `*`; tempauth, as Swift's, matches
+ *   pairs exactly.
  */
 export interface ParsedAcl {
   referrers: string[]
@@ -77,9 +78,12 @@ function splitPair (s: string): [string, string] {
 
 /** Whether an authenticated identity's groups are named by the ACL's group entries; `wildcards` for Keystone identities. */
 export function groupAllowed (groups: readonly string[], acl: ParsedAcl, wildcards: boolean): boolean {
-  if (!wildcards) return acl.groups.some((entry) => groups.includes(entry))
   for (const entry of acl.groups) {
     if (entry === '*') return true
+    if (!wildcards) {
+      if (groups.includes(entry)) return true
+      continue
+    }
     if (entry.includes(':')) {
       if (groups.some((g) => g.includes(':') && pairMatches(entry, g))) return true
     } else if (groups.includes(entry)) return true

@@ -68,11 +68,14 @@ t.test('<account>:<user> and <account> in X-Container-Read; tempauth has no wild
   await expectAll(t, 'PUT', `${c}/o2`, [[who.tester3, 403]], {}, 'x')
   const acct = await container('account-read', { 'x-container-read': 'test2' })
   await expectAll(t, 'GET', `${acct}/o`, [[who.other, 200], [who.tester3, 403]])
-  // As Swift's tempauth (checked side by side): `*` in a name matches nothing, for tempauth users.
-  for (const acl of ['test2:*', '*:tester2', '*:*', '*']) {
+  // As Swift's tempauth (checked side by side): a `*` in a pair matches nothing, for tempauth users.
+  for (const acl of ['test2:*', '*:tester2', '*:*']) {
     const wildcard = await container(`wildcard-${acl.replaceAll('*', 'x').replace(':', '-')}`, { 'x-container-read': acl })
     await expectAll(t, 'GET', `${wildcard}/o`, [[who.other, 403], [who.tester3, 403], [who.anon, 401]])
   }
+  // `*` alone is any authenticated user here (S3's authenticated-read); Swift's tempauth has no such entry.
+  const anyUser = await container('any-user-read', { 'x-container-read': '*' })
+  await expectAll(t, 'GET', `${anyUser}/o`, [[who.other, 200], [who.tester3, 200], [who.anon, 401]])
 })
 
 t.test('ACLs Swift refuses: referrers in a write ACL, a referrer with no host', async (t) => {
