@@ -1,11 +1,11 @@
 /** Swift object requests: PUT (and copies), GET, HEAD, POST, DELETE, COPY. */
-import mime from 'mime-types'
 import { httpDate } from '../../common/timestamp.js'
 import { CoreError } from '../core/errors.js'
 import type { ObjectRef } from '../core/objects.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
 import { clientHeaders, headerValue, metadataHeaders, type HeaderMap } from './headers.js'
+import { guessContentType } from './guess-type.js'
 import { decodeName } from './path.js'
 
 /** Client-settable stored headers besides X-Object-Meta-*. */
@@ -48,7 +48,7 @@ export function contentTypeFor (headers: HeaderMap, objectName: string): string 
   const given = headerValue(headers, 'content-type')
   const detect = (headerValue(headers, 'x-detect-content-type') ?? '').toLowerCase() === 'true'
   if (given !== undefined && given !== '' && !detect) return given
-  return mime.lookup(objectName) || 'application/octet-stream'
+  return guessContentType(objectName)
 }
 
 /** `container/object` from X-Copy-From or Destination, percent-decoded. */
@@ -103,10 +103,12 @@ async function copy (ctx: SwiftContext, r: SwiftRequest, source: ObjectRef, dest
   const fresh = (headerValue(headers, 'x-fresh-metadata') ?? '').toLowerCase() === 'true'
   const overrides = objectHeaders(headers)
   const type = headerValue(headers, 'content-type')
-  if (type !== undefined && r.req.method !== 'COPY') overrides['content-type'] = type
+  // An empty Content-Type keeps the source's, as in Swift.
+  if (type !== undefined && type !== '' && r.req.method !== 'COPY') overrides['content-type'] = type
   const result = await ctx.store.objects.copy(source, dest, overrides, fresh)
   sendCreated(r, result.etag, result.timestamp, {
-    'x-copied-from': `${encodeURIComponent(source.container)}/${encodeURIComponent(source.object)}`,
+    // Quoted as Swift does: the object name keeps its slashes.
+    'x-copied-from': `${encodeURIComponent(source.container)}/${encodeURIComponent(source.object).replaceAll('%2F', '/')}`,
     'x-copied-from-account': encodeURIComponent(source.account),
     'x-copied-from-last-modified': result.sourceHeaders['last-modified'] ?? ''
   })
@@ -145,7 +147,8 @@ export async function getObject (ctx: SwiftContext, r: SwiftRequest, method: 'GE
 export async function postObject (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
   const stored = objectHeaders(r.req.headers)
   const type = headerValue(r.req.headers, 'content-type')
-  if (type !== undefined) stored['content-type'] = type
+  // An empty Content-Type keeps the object's, as in Swift's object server.
+  if (type !== undefined && type !== '') stored['content-type'] = type
   const status = await ctx.store.objects.post(refOf(r), stored)
   if (status === 404) sendError(r.reply, 404)
   else if (status >= 300) sendError(r.reply, status)
