@@ -4,7 +4,7 @@
  * Rows merge by timestamp at the receiver, so a retry that duplicates a delivered update is
  * harmless. LevelDB is single-process, so other daemons see pendings only through /recon.
  */
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { Device, DeviceSet } from './device.js'
 import { PENDING_PREFIX, prefixRange } from './keys.js'
 import type { Logger } from '../common/logger.js'
@@ -83,9 +83,11 @@ export class AsyncPendings {
   /** Sends one update; true when the receiver took it. */
   async deliver (update: PendingUpdate): Promise<boolean> {
     try {
-      const res = await request(`http://${update.host}${update.path}`, {
+      // origin and path apart: a URL string would lose a container name's `..` (common/name-path.ts).
+      const res = await this.agent.request({
+        origin: `http://${update.host}`,
+        path: update.path,
         method: 'PATCH',
-        dispatcher: this.agent,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(update.rows),
         signal: AbortSignal.timeout(this.timeoutMs)

@@ -3,8 +3,10 @@
  * percent-decoded and checked here, once, before any handler runs.
  *
  * The device is the only name that reaches the filesystem, so it must be one plain path segment.
- * Account, container and object names only ever become hashes and LevelDB keys, but they are
- * still held to Swift's rules: valid UTF-8, no NUL, no `.`/`..` segment, bounded length.
+ * Account, container and object names only ever become hashes and LevelDB keys, so they are
+ * opaque as in Swift: valid UTF-8, no NUL, bounded length, and `.` and `..` segments are names
+ * like any other (`a/../b` is stored as that; nothing resolves it). Senders percent-encode such
+ * segments (see common/name-path.ts), which decodes to the same name.
  */
 import { BadRequest } from './errors.js'
 
@@ -38,9 +40,6 @@ function checkName (value: string, what: string, maxBytes: number, allowSlash: b
   if (value === '') throw new BadRequest(`${what} is empty`)
   if (Buffer.byteLength(value) > maxBytes) throw new BadRequest(`${what} is longer than ${maxBytes} bytes`)
   if (!allowSlash && value.includes('/')) throw new BadRequest(`${what} contains an encoded slash`)
-  for (const segment of value.split('/')) {
-    if (segment === '.' || segment === '..') throw new BadRequest(`${what} contains a '${segment}' segment`)
-  }
   return value
 }
 

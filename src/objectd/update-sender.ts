@@ -7,6 +7,7 @@
  * when it fails (refused, timed out, non-2xx), every row of that PATCH becomes an async pending
  * on the device that took the write, synced before the sender is told.
  */
+import { encodeName } from '../common/name-path.js'
 import type { Device } from './device.js'
 import type { AsyncPendings, PendingUpdate } from './async-pending.js'
 import type { UpdateTarget } from './container-db.js'
@@ -30,10 +31,10 @@ export interface SenderHooks {
   onLost?: (err: unknown, update: PendingUpdate) => void
 }
 
-/** `/device/partition/account[/container]`, percent-encoded. */
+/** `/device/partition/account[/container]`, percent-encoded (dot segments too: see common/name-path.ts). */
 export function listingPath (target: UpdateTarget, account: string, container?: string): string {
-  const base = `/${encodeURIComponent(target.device)}/${target.partition}/${encodeURIComponent(account)}`
-  return container === undefined ? base : `${base}/${encodeURIComponent(container)}`
+  const base = `/${encodeName(target.device)}/${target.partition}/${encodeName(account)}`
+  return container === undefined ? base : `${base}/${encodeName(container)}`
 }
 
 export class UpdateSender {

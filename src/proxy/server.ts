@@ -60,9 +60,11 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
     connectionTimeout: deps.clientTimeoutMs,
     ...(deps.tls !== undefined ? { https: deps.tls } : {})
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance
-  app.addHttpMethod('COPY', { hasBody: true })
-
-  // Bodies are streamed by the handlers (object PUTs go straight to the storage nodes): never parsed or buffered here.
+  // Bodies are streamed by the handlers (object PUTs go straight to the storage nodes): never
+  // parsed or buffered here. So fastify is told no method has a body: it then never reads the
+  // Content-Type either, which it would refuse with a 415 when it cannot parse it (`foo`, `''`,
+  // `foo/bar; x`), where Swift and S3 store whatever type the client gave (or guess one).
+  for (const method of METHODS) app.addHttpMethod(method, { hasBody: false, overrideExisting: true })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_req, _payload, done) => { done(null) })
 

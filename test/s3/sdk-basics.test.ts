@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3'
 import aws4 from 'aws4'
 import { createHash } from 'node:crypto'
+import { request } from 'node:http'
 import { Readable } from 'node:stream'
 import t from 'tap'
 import { startCluster } from '../helpers/cluster.js'
@@ -219,4 +220,81 @@ t.test('denied: other accounts, non-admin users, wrong and unknown keys', async 
   t.equal(anonymous.status, 403)
   t.ok(anonymous.headers.get('x-amz-request-id'))
   t.match(await anonymous.text(), /<Code>AccessDenied<\/Code>.*<RequestId>tx/)
+})
+
+/** A SigV4-signed request sent with its path exactly as written, and no header added (not even a Content-Type). */
+async function signedExact (method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number, type?: string, text: string }> {
+  const { hostname, port } = new URL(cluster.url)
+  const signed = aws4.sign({
+    host: `${hostname}:${port}`,
+    method,
+    path,
+    service: 's3',
+    region: 'us-east-1',
+    doNotModifyHeaders: true,
+    headers: {
+      Host: `${hostname}:${port}`,
+      'X-Amz-Date': new Date().toISOString().replace(/[:-]|\.\d{3}/g, ''),
+      'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ...headers
+    }
+  }, { accessKeyId: 'test:tester', secretAccessKey: 'testing' })
+  return await new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path, headers: signed.headers as Record<string, string> }, (res) => {
+      let text = ''
+      res.on('data', (c: Buffer) => { text += c.toString() })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }) })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+t.test('keys with `.` and `..` segments are keys like any other: put, get, list, copy, delete', async (t) => {
+  await s3.send(new CreateBucketCommand({ Bucket: 'dots' }))
+  // What the SDK sends: it does not resolve dot segments either, so these requests test the server.
+  const paths: string[] = []
+  const watched = client(cluster.url)
+  watched.middlewareStack.add((next) => async (args) => {
+    paths.push((args.request as { path: string }).path)
+    return await next(args)
+  }, { step: 'finalizeRequest', name: 'recordPath' })
+  const keys = ['..', '.', 'a/../b', './x', 'x/.', '../../etc/passwd', 'x/', 'a//b']
+  for (const key of keys) {
+    await watched.send(new PutObjectCommand({ Bucket: 'dots', Key: key, Body: key }))
+    t.equal(paths.pop(), `/dots/${key}`, `the SDK sends ${key} as it is`)
+    const got = await watched.send(new GetObjectCommand({ Bucket: 'dots', Key: key }))
+    t.equal(await got.Body?.transformToString(), key, `${key} is itself`)
+  }
+  t.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket: 'dots', Key: 'b' }))), 'NotFound', 'a/../b is not b')
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'dots' }))
+  t.same(listed.Contents?.map((c) => c.Key), [...keys].sort())
+  const dirs = await s3.send(new ListObjectsV2Command({ Bucket: 'dots', Delimiter: '/' }))
+  t.same(dirs.CommonPrefixes?.map((p) => p.Prefix), ['../', './', 'a/', 'x/'])
+  await s3.send(new CopyObjectCommand({ Bucket: 'dots', Key: '../copy', CopySource: `dots/${encodeURIComponent('a/../b')}` }))
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'dots', Key: '../copy' }))).Body?.transformToString(), 'a/../b')
+
+  // The same without the SDK: a path-style key with an encoded dot-dot is the same key.
+  t.equal((await signedExact('GET', '/dots/a/%2E%2E/b', {})).text, 'a/../b')
+  t.equal((await signedExact('PUT', '/dots/raw/../key', {}, 'raw')).status, 200)
+  t.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'dots', Key: 'raw/../key' }))).Body?.transformToString(), 'raw')
+
+  for (const key of [...keys, '../copy', 'raw/../key']) await s3.send(new DeleteObjectCommand({ Bucket: 'dots', Key: key }))
+  t.equal((await s3.send(new ListObjectsV2Command({ Bucket: 'dots' }))).KeyCount, 0)
+})
+
+t.test('any Content-Type is stored as given (as on AWS), an empty one as none', async (t) => {
+  for (const type of ['foo', 'foo/bar; x', 'text/plain;;']) {
+    await s3.send(new PutObjectCommand({ Bucket: 'dots', Key: 'typed.json', Body: 'x', ContentType: type }))
+    t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'dots', Key: 'typed.json' }))).ContentType, type)
+    t.equal((await signedExact('PUT', '/dots/raw.json', { 'Content-Type': type }, 'x')).status, 200, `a raw PUT with ${JSON.stringify(type)}`)
+    t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'dots', Key: 'raw.json' }))).ContentType, type)
+  }
+  t.equal((await signedExact('PUT', '/dots/raw.json', { 'Content-Type': '' }, 'x')).status, 200)
+  t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'dots', Key: 'raw.json' }))).ContentType, 'application/octet-stream')
+  await s3.send(new CopyObjectCommand({ Bucket: 'dots', Key: 'copied', CopySource: 'dots/raw.json', MetadataDirective: 'REPLACE', ContentType: 'foo/bar; x' }))
+  t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'dots', Key: 'copied' }))).ContentType, 'foo/bar; x')
+  for (const key of ['typed.json', 'raw.json', 'copied']) await s3.send(new DeleteObjectCommand({ Bucket: 'dots', Key: key }))
+  await s3.send(new DeleteBucketCommand({ Bucket: 'dots' }))
 })

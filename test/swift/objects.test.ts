@@ -342,3 +342,167 @@ t.test('listings: Accept negotiated as Swift does, limit and UTF-8 of parameters
     t.same([res.status, await res.text()], [400, `"${name}" parameter not valid UTF-8`])
   }
 })
+
+interface ExactAnswer { status: number, headers: Record<string, string | string[] | undefined>, text: string }
+
+/**
+ * A request whose path goes on the wire exactly as written (fetch and `new URL` resolve `.` and
+ * `..` segments, `%2E%2E` too); `path` is appended to the storage URL's path, or replaces it when
+ * it starts with `/v1`.
+ */
+async function exact (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<ExactAnswer> {
+  const base = new URL(storageUrl)
+  const full = path.startsWith('/v1') ? path : `${base.pathname}${path}`
+  return await new Promise((resolve, reject) => {
+    const r = request({
+      host: base.hostname,
+      port: base.port,
+      method,
+      path: full,
+      headers: { ...auth, ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }
+    }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => { text += d })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, text }) })
+    })
+    r.on('error', reject)
+    r.end(body)
+  })
+}
+
+async function listNames (path: string): Promise<string[]> {
+  const res = await exact('GET', `${path}?format=json`)
+  return res.status === 200 ? (JSON.parse(res.text) as Array<{ name: string }>).map((r) => r.name) : []
+}
+
+t.test('`.` and `..` segments are names like any other, as in Swift: stored, served, listed, never resolved', async (t) => {
+  t.equal((await exact('PUT', '/dots')).status, 201)
+  // [as sent in the path, the name]
+  const names: Array<[string, string]> = [
+    ['..', '..'], ['.', '.'], ['a/../b', 'a/../b'], ['./x', './x'], ['x/.', 'x/.'], ['../../..', '../../..'],
+    ['a/%2E%2E/c', 'a/../c'], ['%2E%2E/z', '../z'], ['y/..', 'y/..'],
+    // These worked before and must keep working.
+    ['x/', 'x/'], ['a//b', 'a//b']
+  ]
+  for (const [sent, name] of names) {
+    t.equal((await exact('PUT', `/dots/${sent}`, { 'content-type': 'text/plain' }, name)).status, 201, `PUT ${name}`)
+    const get = await exact('GET', `/dots/${sent}`)
+    t.equal(get.status, 200, `GET ${name}`)
+    t.equal(get.text, name, `${name} is itself`)
+    t.equal((await exact('HEAD', `/dots/${sent}`)).status, 200, `HEAD ${name}`)
+    t.equal((await exact('POST', `/dots/${sent}`, { 'x-object-meta-name': 'yes' })).status, 202, `POST ${name}`)
+    t.equal((await exact('HEAD', `/dots/${sent}`)).headers['x-object-meta-name'], 'yes')
+  }
+  t.equal((await exact('GET', '/dots/b')).status, 404, 'a/../b is not b')
+  t.equal((await exact('GET', '/dots/x')).status, 404, './x is not x')
+  t.equal((await exact('GET', '/dots/a%2F..%2Fb')).text, 'a/../b', 'an encoded slash is a slash in the name')
+  t.equal((await exact('GET', '/dots/%2E%2E')).text, '..', 'an encoded dot is a dot')
+  t.same(await listNames('/dots'), names.map(([, name]) => name).sort(), 'listed under their own names')
+
+  const copied = await exact('PUT', '/dots/../copy', { 'x-copy-from': 'dots/a/../b', 'content-length': '0' })
+  t.equal(copied.status, 201, 'copied from a name with a dot-dot segment')
+  t.equal(copied.headers['x-copied-from'], 'dots/a/../b', 'quoted as Swift does, slashes kept')
+  t.equal((await exact('GET', '/dots/../copy')).text, 'a/../b')
+  t.equal((await exact('COPY', '/dots/..', { destination: 'dots/./copy' })).status, 201, 'COPY both ways')
+  t.equal((await exact('GET', '/dots/./copy')).text, '..')
+
+  for (const name of [...names.map(([sent]) => sent), '../copy', './copy']) {
+    t.equal((await exact('DELETE', `/dots/${name}`)).status, 204, `DELETE ${name}`)
+  }
+  t.same(await listNames('/dots'), [], 'all gone')
+  t.equal((await exact('DELETE', '/dots')).status, 204)
+})
+
+t.test('containers named `.` and `..`', async (t) => {
+  // `%2E%2E` is `..` again, after the first is gone.
+  for (const [sent, name] of [['.', '.'], ['..', '..'], ['%2E%2E', '..']]) {
+    t.equal((await exact('PUT', `/${sent}`)).status, 201, `PUT container ${sent}`)
+    t.equal((await exact('HEAD', `/${sent}`)).status, 204)
+    t.equal((await exact('POST', `/${sent}`, { 'x-container-meta-k': 'v' })).status, 204)
+    t.equal((await exact('HEAD', `/${sent}`)).headers['x-container-meta-k'], 'v')
+    t.equal((await exact('PUT', `/${sent}/obj`, {}, name)).status, 201)
+    t.equal((await exact('PUT', `/${sent}/..`, {}, 'dot-dot')).status, 201)
+    t.equal((await exact('GET', `/${sent}/obj`)).text, name, 'its object is its own')
+    t.equal((await exact('GET', `/${sent}/..`)).text, 'dot-dot')
+    t.same(await listNames(`/${sent}`), ['..', 'obj'])
+    t.equal((await exact('HEAD', `/${sent}`)).headers['x-container-object-count'], '2')
+    t.ok((await listNames('')).includes(name), 'the account lists it')
+    t.equal((await exact('DELETE', `/${sent}`)).status, 409, 'not empty')
+    t.equal((await exact('DELETE', `/${sent}/obj`)).status, 204)
+    t.equal((await exact('DELETE', `/${sent}/..`)).status, 204)
+    t.equal((await exact('DELETE', `/${sent}`)).status, 204)
+    t.equal((await exact('HEAD', `/${sent}`)).status, 404)
+  }
+  t.notOk((await listNames('')).some((n) => n === '.' || n === '..'), 'the account lists them no more')
+})
+
+t.test('an encoded slash separates container and object as a plain one, as in Swift', async (t) => {
+  t.equal((await exact('PUT', '/sep')).status, 201)
+  t.equal((await exact('PUT', '/sep%2Fobj', {}, 'one')).status, 201, 'container sep, object obj')
+  t.equal((await exact('GET', '/sep/obj')).text, 'one')
+  t.equal((await exact('GET', '/sep%2Fobj')).text, 'one')
+  t.equal((await exact('GET', '/v1/AUTH_test%2Fsep%2Fobj')).text, 'one', 'between account and container too')
+  t.equal((await exact('GET', '/v1%2FAUTH_test/sep/obj')).text, 'one', 'and after the version')
+  t.equal((await exact('HEAD', '/sep%2F')).status, 204, 'a container request')
+  t.equal((await exact('PUT', '/sep/a%2Fb', {}, 'two')).status, 201, 'in the object name, a slash of the name')
+  t.equal((await exact('GET', '/sep/a/b')).text, 'two')
+  t.equal((await exact('GET', '/sep%2Fa%2Fb')).text, 'two')
+  t.same(await listNames('/sep'), ['a/b', 'obj'])
+  t.equal((await exact('GET', '/%2Fsep')).status, 412, 'an empty container name, as in Swift')
+  t.equal((await exact('DELETE', '/sep%2Fobj')).status, 204)
+  t.equal((await exact('DELETE', '/sep%2Fa/b')).status, 204)
+  t.equal((await exact('DELETE', '/sep')).status, 204)
+})
+
+t.test('any Content-Type is stored as given, as in Swift: fastify does not get to refuse it', async (t) => {
+  t.equal((await exact('PUT', '/types2')).status, 201)
+  for (const type of ['foo', 'foo/bar; x', ';', 'text/plain;;', 'application/json; charset']) {
+    t.equal((await exact('PUT', '/types2/o.txt', { 'content-type': type }, 'x')).status, 201, `PUT with ${JSON.stringify(type)}`)
+    t.equal((await exact('HEAD', '/types2/o.txt')).headers['content-type'], type)
+    t.equal((await exact('POST', '/types2/o.txt', { 'content-type': 'text/plain' })).status, 202)
+    t.equal((await exact('POST', '/types2/o.txt', { 'content-type': type })).status, 202, `POST with ${JSON.stringify(type)}`)
+    t.equal((await exact('HEAD', '/types2/o.txt')).headers['content-type'], type)
+  }
+  t.equal((await exact('PUT', '/types2/page.html', { 'content-type': '' }, 'x')).status, 201, 'an empty type')
+  t.equal((await exact('HEAD', '/types2/page.html')).headers['content-type'], 'text/html', 'is guessed from the name')
+  t.equal((await exact('POST', '/types2/page.html', { 'content-type': '' })).status, 202)
+  t.equal((await exact('HEAD', '/types2/page.html')).headers['content-type'], 'text/html', 'an empty type in a POST keeps the type')
+  t.equal((await exact('PUT', '/types2/copy', { 'x-copy-from': 'types2/o.txt', 'content-type': 'foo/bar; x', 'content-length': '0' })).status, 201)
+  t.equal((await exact('HEAD', '/types2/copy')).headers['content-type'], 'foo/bar; x', 'a copy takes the given type')
+  t.equal((await exact('PUT', '/types2/copy2', { 'x-copy-from': 'types2/page.html', 'content-type': '', 'content-length': '0' })).status, 201)
+  t.equal((await exact('HEAD', '/types2/copy2')).headers['content-type'], 'text/html', 'or with an empty one the source\'s')
+  t.equal((await exact('DELETE', '/types2/copy2', { 'content-type': 'foo' }, 'a body')).status, 204, 'a DELETE with a body')
+  t.equal((await exact('PUT', '/types2', { 'content-type': 'foo' })).status, 202, 'container PUT')
+  t.equal((await exact('POST', '/types2', { 'content-type': 'foo' })).status, 204, 'container POST')
+  t.equal((await exact('POST', '', { 'content-type': 'foo' })).status, 204, 'account POST')
+
+  // Bulk delete reads its body itself; as in Swift, a list said to be other than text/plain is refused.
+  const refused = await exact('POST', '?bulk-delete', { 'content-type': 'foo', accept: 'application/json' }, 'types2/copy\ntypes2/o.txt')
+  t.equal(refused.status, 200)
+  t.match(JSON.parse(refused.text), { 'Response Status': '406 Not Acceptable', 'Number Deleted': 0 })
+  const bulk = await exact('DELETE', '?bulk-delete', { 'content-type': 'text/plain; x', accept: 'application/json' }, 'types2/copy\ntypes2/o.txt\ntypes2/page.html')
+  t.match(JSON.parse(bulk.text), { 'Response Status': '200 OK', 'Number Deleted': 3 })
+  t.same(await listNames('/types2'), [])
+})
+
+t.test('a name without a dot has no extension, so no guessed type (Python\'s mimetypes, as in Swift)', async (t) => {
+  t.equal((await exact('PUT', '/guess')).status, 201)
+  const cases: Array<[string, string]> = [
+    ['json', 'application/octet-stream'], ['html', 'application/octet-stream'], ['js', 'application/octet-stream'],
+    ['txt', 'application/octet-stream'], ['log', 'application/octet-stream'], ['tar', 'application/octet-stream'],
+    ['key', 'application/octet-stream'], ['manifest', 'application/octet-stream'], ['obj', 'application/octet-stream'],
+    ['exp', 'application/octet-stream'], ['ts', 'application/octet-stream'],
+    ['dir/json', 'application/octet-stream'], ['a.b/json', 'application/octet-stream'], ['.json', 'application/octet-stream'],
+    ['a/.json', 'application/octet-stream'], ['x.', 'application/octet-stream'], ['x.gz', 'application/octet-stream'],
+    ['dir/', 'application/octet-stream'],
+    ['x.json', 'application/json'], ['x.JSON', 'application/json'], ['.x.json', 'application/json'], ['a.b/x.html', 'text/html'],
+    ['x.tar.gz', 'application/x-tar'], ['x.tgz', 'application/x-tar'], ['x.json.gz', 'application/json'], ['x.tar.bz2', 'application/x-tar']
+  ]
+  for (const [name, type] of cases) {
+    t.equal((await exact('PUT', `/guess/${name}`, {}, 'x')).status, 201)
+    t.equal((await exact('HEAD', `/guess/${name}`)).headers['content-type'], type, `${name}: ${type}`)
+  }
+  t.equal((await exact('PUT', '/guess/json', { 'content-type': 'text/plain', 'x-detect-content-type': 'true' }, 'x')).status, 201)
+  t.equal((await exact('HEAD', '/guess/json')).headers['content-type'], 'application/octet-stream', 'X-Detect-Content-Type finds none either')
+})

@@ -6,6 +6,7 @@
 import { Agent, type Dispatcher } from 'undici'
 import type { Readable } from 'node:stream'
 import type { Device } from '../../ring/index.js'
+import { encodeName } from '../../common/name-path.js'
 import { NodeHealth } from './health.js'
 
 export interface BackendOptions {
@@ -30,13 +31,10 @@ export interface BackendResponse {
 
 export type BackendHeaders = Record<string, string>
 
-/** Percent-encodes a name for a backend path; an object name keeps its slashes. */
-export function encodeName (name: string, keepSlashes = false): string {
-  const encoded = encodeURIComponent(name)
-  return keepSlashes ? encoded.replaceAll('%2F', '/') : encoded
-}
-
-/** `/{device}/{part}/{account}[/{container}[/{object}]]` on a node. */
+/**
+ * `/{device}/{part}/{account}[/{container}[/{object}]]` on a node, names percent-encoded (dot
+ * segments too: see common/name-path.ts). Sent as undici's `path`, never parsed as a URL.
+ */
 export function backendPath (node: Device, part: number, account: string, container?: string, object?: string): string {
   let path = `/${encodeName(node.device)}/${part}/${encodeName(account)}`
   if (container !== undefined) path += `/${encodeName(container)}`

@@ -102,7 +102,8 @@ function storedEncoding (value: string | undefined): string | undefined {
 /** The stored headers a PUT, copy with REPLACE, or CreateMultipartUpload asks for. */
 export function storedHeaders (r: S3Request): Record<string, string> {
   checkContentType(header(r, 'content-type'))
-  const out: Record<string, string> = { 'content-type': header(r, 'content-type') ?? 'application/octet-stream' }
+  // An empty Content-Type is none (AWS and Swift's s3api store their default then, not '').
+  const out: Record<string, string> = { 'content-type': header(r, 'content-type') || 'application/octet-stream' }
   let size = 0
   for (const [name, value] of Object.entries(r.req.headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue

@@ -1,5 +1,4 @@
 /** Swift object requests: PUT (and copies), GET, HEAD, POST, DELETE, COPY. */
-import mime from 'mime-types'
 import { READ_CONDITIONS } from '../../common/http-conditionals.js'
 import { httpDate } from '../../common/timestamp.js'
 import { CoreError } from '../core/errors.js'
@@ -7,6 +6,7 @@ import { checkContentType, type ObjectRef } from '../core/objects.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
 import { clientHeaders, headerValue, metadataHeaders, type HeaderMap } from './headers.js'
+import { guessContentType } from './guess-type.js'
 import { decodeName } from './path.js'
 
 /** Client-settable stored headers besides X-Object-Meta-*. */
@@ -50,7 +50,8 @@ export function objectHeaders (headers: HeaderMap): Record<string, string> {
 function changedHeaders (headers: HeaderMap): Record<string, string> {
   const out = objectHeaders(headers)
   const type = headerValue(headers, 'content-type')
-  if (type !== undefined) out['content-type'] = type
+  // An empty Content-Type keeps the object's (or the copy source's), as in Swift.
+  if (type !== undefined && type !== '') out['content-type'] = type
   return out
 }
 
@@ -73,7 +74,7 @@ export function contentTypeFor (headers: HeaderMap, objectName: string): string 
   const given = headerValue(headers, 'content-type')
   const detect = (headerValue(headers, 'x-detect-content-type') ?? '').toLowerCase() === 'true'
   if (given !== undefined && given !== '' && !detect) return given
-  return mime.lookup(objectName) || 'application/octet-stream'
+  return guessContentType(objectName)
 }
 
 /** `container/object` from X-Copy-From or Destination, percent-decoded. */
@@ -148,7 +149,8 @@ async function copy (ctx: SwiftContext, r: SwiftRequest, source: ObjectRef, dest
     asStored: r.params.get('multipart-manifest') === 'get'
   })
   sendCreated(r, result.sloEtag !== undefined ? `"${result.sloEtag}"` : result.etag, result.timestamp, {
-    'x-copied-from': `${encodeURIComponent(source.container)}/${encodeURIComponent(source.object)}`,
+    // Quoted as Swift does: the object name keeps its slashes.
+    'x-copied-from': `${encodeURIComponent(source.container)}/${encodeURIComponent(source.object).replaceAll('%2F', '/')}`,
     'x-copied-from-account': encodeURIComponent(source.account),
     'x-copied-from-last-modified': result.sourceHeaders['last-modified'] ?? ''
   })

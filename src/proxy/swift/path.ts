@@ -1,6 +1,9 @@
 /**
- * Parsing and checking the Swift API path `/v1/{account}[/{container}[/{object}]]`. Names are
- * percent-decoded once, must be valid UTF-8 without NUL, and obey Swift's length limits.
+ * Parsing and checking the Swift API path `/v1/{account}[/{container}[/{object}]]`. As in Swift,
+ * the whole path is percent-decoded once and then split, so an encoded slash (`%2F`) separates
+ * account, container and object like a plain one. Names must be valid UTF-8 without NUL and obey
+ * Swift's length limits; otherwise they are opaque: `.` and `..` segments are names like any
+ * other (Swift stores `a/../b` as that), never resolved.
  */
 import { CoreError } from '../core/errors.js'
 
@@ -34,19 +37,19 @@ function checkLength (kind: string, name: string, max: number): void {
 
 /** Splits a raw URL path (no query) into its parts; undefined if it is not a /v1 path. */
 export function parseSwiftPath (rawPath: string): SwiftPath | undefined {
-  const m = /^\/(v1(?:\.0)?)\/([^/]+)(?:\/([^/]*)(?:\/(.*))?)?$/.exec(rawPath)
+  if (!/^\/v1(?:\.0)?(?:\/|%2F)/i.test(rawPath)) return undefined
+  // `s`: a decoded object name may hold a newline.
+  const m = /^\/(v1(?:\.0)?)\/([^/]+)(?:\/([^/]*)(?:\/(.*))?)?$/s.exec(decodeName(rawPath))
   if (m === null) return undefined
-  const [, version, rawAccount, rawContainer, rawObject] = m
-  const account = decodeName(rawAccount)
+  const [, version, account, container, object] = m
   checkLength('Account', account, MAX_ACCOUNT_NAME_LENGTH)
   const path: SwiftPath = { version, account }
-  if (rawContainer === undefined || (rawContainer === '' && rawObject === undefined)) return path
-  if (rawContainer === '') throw new CoreError('PRECONDITION_FAILED', 'Bad URL: empty container name')
-  path.container = decodeName(rawContainer)
-  checkLength('Container', path.container, MAX_CONTAINER_NAME_LENGTH)
-  if (path.container.includes('/')) throw new CoreError('BAD_REQUEST', 'Container name may not contain a slash')
-  if (rawObject === undefined || rawObject === '') return path
-  path.object = decodeName(rawObject)
-  checkLength('Object', path.object, MAX_OBJECT_NAME_LENGTH)
+  if (container === undefined || (container === '' && object === undefined)) return path
+  if (container === '') throw new CoreError('PRECONDITION_FAILED', 'Bad URL: empty container name')
+  checkLength('Container', container, MAX_CONTAINER_NAME_LENGTH)
+  path.container = container
+  if (object === undefined || object === '') return path
+  checkLength('Object', object, MAX_OBJECT_NAME_LENGTH)
+  path.object = object
   return path
 }

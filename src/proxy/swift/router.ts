@@ -47,7 +47,10 @@ function splitUrl (url: string): { path: string, query: string } {
 }
 
 export function isSwiftPath (url: string): boolean {
-  return url.startsWith('/v1/') || url.startsWith('/v1.0/') || url === '/auth/v1.0' || url.startsWith('/auth/v1')
+  // Swift decodes the path before splitting it: `/v1%2FAUTH_test` is `/v1/AUTH_test` (and never
+  // an S3 request, whose bucket names cannot hold a `%`).
+  return url.startsWith('/v1/') || url.startsWith('/v1.0/') || url === '/auth/v1.0' || url.startsWith('/auth/v1') ||
+    /^\/v1(?:\.0)?%2F/i.test(url)
 }
 
 /** Who is asking: undefined for an anonymous request (no token at all). */

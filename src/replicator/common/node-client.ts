@@ -3,7 +3,8 @@
  * keep-alive for every node, timeouts from the daemon's config, and errors that name the node,
  * the request and the answer so a failed step is clear in the pass's log.
  */
-import { Agent, request, type Dispatcher } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
+import { encodeName } from '../../common/name-path.js'
 import type { Device } from '../../ring/index.js'
 
 export class NodeRequestError extends Error {
@@ -25,7 +26,7 @@ export function namePath (device: string, part: number, name: string): string {
   // The object name keeps its '/' as path separators: objectd takes the rest of the path.
   const [account, container, ...object] = name.split('/')
   const segments = container === undefined ? [account] : [account, container, ...object]
-  return `/${encodeURIComponent(device)}/${part}/${segments.map(encodeURIComponent).join('/')}`
+  return `/${encodeName(device)}/${part}/${segments.map((s) => encodeName(s)).join('/')}`
 }
 
 export type Headers = Record<string, string>
@@ -46,10 +47,12 @@ export class NodeClient {
   /** One request; the caller reads or dumps the body. */
   async raw (node: NodeAddress, method: Dispatcher.HttpMethod, path: string, headers: Headers = {},
     body?: Dispatcher.DispatchOptions['body']): Promise<RawAnswer> {
-    const url = `http://${node.ip}:${node.port}${path}`
+    const origin = `http://${node.ip}:${node.port}`
+    const url = origin + path
     try {
-      const res = await request(url, {
-        method, headers, body, dispatcher: this.agent,
+      // origin and path apart: a URL string would lose a name's `..` segments (common/name-path.ts).
+      const res = await this.agent.request({
+        origin, path, method, headers, body,
         headersTimeout: this.nodeTimeoutSeconds * 1000, bodyTimeout: this.nodeTimeoutSeconds * 1000
       })
       const flat: Record<string, string> = {}

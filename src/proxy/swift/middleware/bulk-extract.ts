@@ -8,12 +8,12 @@
  */
 import { createGunzip } from 'node:zlib'
 import { Readable, type Transform } from 'node:stream'
-import mime from 'mime-types'
 import { extract as tarExtract } from 'tar-stream'
 import unbzip2 from 'unbzip2-stream'
 import { CoreError } from '../../core/errors.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import { STATUS } from '../errors.js'
+import { guessContentType } from '../guess-type.js'
 import { MAX_CONTAINER_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH } from '../path.js'
 import { statusLine, type BulkErrors } from './bulk-report.js'
 
@@ -82,7 +82,7 @@ class Extraction {
     if (!(await this.r.allowed('PUT', account, dest.container, dest.object))) return this.r.identity === undefined ? 401 : 403
     try {
       await this.ctx.store.objects.put({ account, ...dest }, {
-        body, contentLength: size, headers: { 'content-type': mime.lookup(dest.object) || 'application/octet-stream' }
+        body, contentLength: size, headers: { 'content-type': guessContentType(dest.object) }
       })
       return 201
     } catch (err) {

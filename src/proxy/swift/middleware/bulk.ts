@@ -17,6 +17,7 @@
 import { CoreError } from '../../core/errors.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
 import { STATUS, sendError } from '../errors.js'
+import { headerValue } from '../headers.js'
 import type { SwiftMiddleware } from '../pipeline.js'
 import { statusLine, sendReport, type BulkErrors } from './bulk-report.js'
 import { extractArchive, type ExtractLimits } from './bulk-extract.js'
@@ -68,6 +69,13 @@ async function deleteOne (ctx: SwiftContext, r: SwiftRequest, line: string): Pro
 }
 
 async function bulkDelete (ctx: SwiftContext, r: SwiftRequest, settings: BulkSettings): Promise<void> {
+  // As in Swift: the list is newline-separated names, and a body said to be anything else is refused.
+  const format = headerValue(r.req.headers, 'content-type')
+  if (format !== undefined && format !== '' && !format.startsWith('text/plain')) {
+    r.req.raw.resume()
+    sendReport(r, 'delete', { 'Number Deleted': 0, 'Number Not Found': 0, 'Response Body': '', 'Response Status': statusLine(406) }, [])
+    return
+  }
   const lines = await readDeleteList(r, settings.maxDeletes)
   let deleted = 0
   let notFound = 0

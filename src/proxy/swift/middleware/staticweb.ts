@@ -131,7 +131,8 @@ export const staticweb: SwiftMiddleware = {
     const rawPath = (r.req.raw.url ?? '').split('?')[0]
     const object = r.path.object
     if (object === undefined || object.endsWith('/')) {
-      if (!rawPath.endsWith('/')) redirectToDirectory(r)
+      // The path as Swift sees it, decoded: `/c%2F` ends in a slash too.
+      if (!/(\/|%2F)$/i.test(rawPath)) redirectToDirectory(r)
       else await serveDirectory(ctx, r, web, object ?? '', next)
       return
     }
