@@ -5,7 +5,7 @@
  * `/AUTH_test/exp/..` to `/AUTH_test/` (an account) and `a/../b` to `b`.
  */
 import t from 'tap'
-import { request } from 'node:http'
+import { exactRequest, type ExactAnswer } from '../helpers/exact-request.js'
 import type { Device } from '../../src/ring/index.js'
 import { startCluster } from '../helpers/cluster.js'
 import { clusterRing, replicateUntilQuiet, runPass } from './helpers.js'
@@ -14,28 +14,12 @@ const cluster = await startCluster(t)
 const { token, storageUrl } = await cluster.auth()
 const configs = cluster.layout.nodes.map((n) => n.config)
 
-interface Answer { status: number, headers: Record<string, string | string[] | undefined>, text: string }
-
-/** One request with its path on the wire exactly as written. */
-async function exact (host: string, port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  return await new Promise((resolve, reject) => {
-    const r = request({ host, port, method, path, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => { text += d })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, text }) })
-    })
-    r.on('error', reject)
-    r.end(body)
-  })
-}
-
 const proxy = new URL(storageUrl)
-async function api (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  return await exact(proxy.hostname, Number(proxy.port), method, `${proxy.pathname}${path}`, { 'x-auth-token': token, ...headers }, body)
+async function api (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<ExactAnswer> {
+  return await exactRequest(proxy.hostname, Number(proxy.port), method, `${proxy.pathname}${path}`, { 'x-auth-token': token, ...headers }, body)
 }
-async function node (d: Device, method: string, path: string): Promise<Answer> {
-  return await exact(d.ip, d.port, method, `/${d.device}${path}`)
+async function node (d: Device, method: string, path: string): Promise<ExactAnswer> {
+  return await exactRequest(d.ip, d.port, method, `/${d.device}${path}`)
 }
 
 t.test('dot-segment names replicate, update their listings and expire as themselves', async (t) => {

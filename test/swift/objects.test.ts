@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { startCluster } from '../helpers/cluster.js'
+import { exactRequest, type ExactAnswer } from '../helpers/exact-request.js'
 
 const cluster = await startCluster(t)
 const { token, storageUrl } = await cluster.auth()
@@ -343,32 +344,10 @@ t.test('listings: Accept negotiated as Swift does, limit and UTF-8 of parameters
   }
 })
 
-interface ExactAnswer { status: number, headers: Record<string, string | string[] | undefined>, text: string }
-
-/**
- * A request whose path goes on the wire exactly as written (fetch and `new URL` resolve `.` and
- * `..` segments, `%2E%2E` too); `path` is appended to the storage URL's path, or replaces it when
- * it starts with `/v1`.
- */
+/** `path` goes after the storage URL's path, or replaces it when it starts with `/v1`; see exactRequest. */
 async function exact (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<ExactAnswer> {
   const base = new URL(storageUrl)
-  const full = path.startsWith('/v1') ? path : `${base.pathname}${path}`
-  return await new Promise((resolve, reject) => {
-    const r = request({
-      host: base.hostname,
-      port: base.port,
-      method,
-      path: full,
-      headers: { ...auth, ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }
-    }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => { text += d })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, text }) })
-    })
-    r.on('error', reject)
-    r.end(body)
-  })
+  return await exactRequest(base.hostname, base.port, method, path.startsWith('/v1') ? path : `${base.pathname}${path}`, { ...auth, ...headers }, body)
 }
 
 async function listNames (path: string): Promise<string[]> {
