@@ -6,6 +6,7 @@
 import aws4 from 'aws4'
 import { Pool } from 'undici'
 import type { BenchClient, Endpoint, RunScope } from './clients.js'
+import { exchange } from './exchange.js'
 
 export async function openS3Client (endpoint: Endpoint, scope: RunScope): Promise<BenchClient> {
   const origin = new URL(endpoint.auth).origin
@@ -18,12 +19,10 @@ export async function openS3Client (endpoint: Endpoint, scope: RunScope): Promis
     const headers: Record<string, string> = { 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' }
     if (body !== undefined) headers['Content-Length'] = String(body.length)
     const signed = aws4.sign({ host, path, method, service: 's3', region: 'us-east-1', headers }, credentials)
-    const res = await pool.request({ method, path, headers: signed.headers as Record<string, string>, body })
-    let received = 0
-    for await (const chunk of res.body) received += (chunk as Buffer).length
+    const { status, received } = await exchange(pool, method, path, signed.headers as Record<string, string>, body)
     // An existing bucket is fine (an earlier run's); a DELETE always answers 204.
-    const tolerated = method === 'PUT' && path === bucket && res.statusCode === 409
-    if (res.statusCode >= 300 && !tolerated) throw new Error(`${method} ${path}: ${res.statusCode}`)
+    const tolerated = method === 'PUT' && path === bucket && status === 409
+    if (status >= 300 && !tolerated) throw new Error(`${method} ${path}: ${status}`)
     return body?.length ?? received
   }
   return {

@@ -1,6 +1,7 @@
 /** The Swift API for the load generator: v1.0 auth, then plain requests over one keep-alive pool. */
 import { Pool } from 'undici'
 import type { BenchClient, Endpoint, RunScope } from './clients.js'
+import { exchange } from './exchange.js'
 
 async function login (endpoint: Endpoint): Promise<{ token: string, storageUrl: string }> {
   const res = await fetch(endpoint.auth, { headers: { 'x-auth-user': endpoint.user, 'x-auth-key': endpoint.key } })
@@ -17,11 +18,9 @@ export async function openSwiftClient (endpoint: Endpoint, scope: RunScope): Pro
   const call = async (method: 'PUT' | 'GET' | 'HEAD' | 'DELETE', path: string, body?: Buffer): Promise<number> => {
     const headers: Record<string, string> = { 'x-auth-token': token }
     if (body !== undefined) headers['content-length'] = String(body.length)
-    const res = await pool.request({ method, path, headers, body })
-    let received = 0
-    for await (const chunk of res.body) received += (chunk as Buffer).length
+    const { status, received } = await exchange(pool, method, path, headers, body)
     // A DELETE that finds nothing is fine: an earlier, failed run may have left fewer objects.
-    if (res.statusCode >= 300 && !(method === 'DELETE' && res.statusCode === 404)) throw new Error(`${method} ${path}: ${res.statusCode}`)
+    if (status >= 300 && !(method === 'DELETE' && status === 404)) throw new Error(`${method} ${path}: ${status}`)
     return body?.length ?? received
   }
   return {

@@ -13,7 +13,7 @@ import { handoffs, quorumSize, readNodes } from '../backend/nodes.js'
 import type { Containers } from './containers.js'
 import type { CoreContext } from './context.js'
 import { CoreError, unavailable } from './errors.js'
-import { resumableBody } from './get-stream.js'
+import { objectBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
 import { IGNORE_RANGE_IF_PRESENT } from '../../common/http-conditionals.js'
 import { DLO_MANIFEST_HEADER, ETAG_IS_AT, LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
@@ -247,7 +247,7 @@ export class Objects {
     }
     const others = (): Device[] => readNodes(target.ring, target.part, target.primaries, this.ctx.opts.locality, this.ctx.client.health)
       .filter((n) => n !== res.node)
-    return { status: res.status, headers: res.headers, body: resumableBody(this.ctx.client, res, others, path, reqHeaders, this.ctx.opts.verifyGetEtag) }
+    return { status: res.status, headers: res.headers, body: await objectBody(this.ctx.client, res, others, path, reqHeaders, this.ctx.opts.verifyGetEtag) }
   }
 
   private async newestAnswer (target: Target, method: 'GET' | 'HEAD', path: (n: Device) => string,

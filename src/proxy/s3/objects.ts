@@ -13,6 +13,7 @@ import {
 import { ETAG_IS_AT } from '../core/large-objects.js'
 import type { ObjectRef, ObjectResponse, Precondition, PutResult } from '../core/objects.js'
 import { CoreError } from '../core/errors.js'
+import { replyPayload } from '../core/get-stream.js'
 import { OBJECT_ACL_SYSMETA, aclDocument, checkCanned } from './acl.js'
 import { checkKey } from './address.js'
 import { bucketOf, requireBucket } from './buckets.js'
@@ -154,7 +155,7 @@ export async function getObject (ctx: S3Context, r: S3Request, method: 'GET' | '
     return
   }
   r.reply.code(res.status).headers({ ...headers, 'accept-ranges': 'bytes' })
-  if (res.body !== undefined && method === 'GET') r.reply.send(res.body)
+  if (res.body !== undefined && method === 'GET') r.reply.send(replyPayload(res.body))
   else {
     res.body?.destroy()
     r.reply.send()

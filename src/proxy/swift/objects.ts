@@ -3,6 +3,7 @@ import { READ_CONDITIONS } from '../../common/http-conditionals.js'
 import { httpDate } from '../../common/timestamp.js'
 import { CoreError } from '../core/errors.js'
 import { checkContentType, type ObjectRef } from '../core/objects.js'
+import { replyPayload } from '../core/get-stream.js'
 import type { SwiftContext, SwiftRequest } from './context.js'
 import { sendError } from './errors.js'
 import { clientHeaders, headerValue, metadataHeaders, type HeaderMap } from './headers.js'
@@ -183,7 +184,7 @@ export async function getObject (ctx: SwiftContext, r: SwiftRequest, method: 'GE
   r.hideFromAnswer?.(shown)
   r.reply.code(res.status).headers(shown)
   if (res.status === 200 || res.status === 206) r.reply.header('accept-ranges', 'bytes')
-  if (res.body !== undefined) r.reply.send(res.body)
+  if (res.body !== undefined) r.reply.send(replyPayload(res.body))
   else r.reply.send()
 }
 

@@ -55,11 +55,19 @@ export class PipelineError extends Error {
   override name = 'PipelineError'
 }
 
-function chain (middlewares: readonly SwiftMiddleware[], last: (ctx: SwiftContext) => Promise<void>, r: SwiftRequest): (ctx: SwiftContext) => Promise<void> {
-  let run = last
+/** A composed phase: the middlewares in order, then `last`. */
+type Chain = (ctx: SwiftContext, r: SwiftRequest, last: Final) => Promise<void>
+
+/**
+ * Composed once, when the pipeline is built: a request then allocates one `next` per
+ * middleware it passes, and no wrapper frames (this runs for every request, small GETs included).
+ */
+function compose (middlewares: readonly SwiftMiddleware[]): Chain {
+  // Plain functions handing on the promise: an async wrapper would add a frame per level.
+  let run: Chain = (ctx, r, last) => last(ctx, r)
   for (const mw of [...middlewares].reverse()) {
     const inner = run
-    run = async (ctx) => { await mw.handle(ctx, r, async (next) => { await inner(next ?? ctx) }) }
+    run = (ctx, r, last) => mw.handle(ctx, r, (next) => inner(next ?? ctx, r, last))
   }
   return run
 }
@@ -67,6 +75,8 @@ function chain (middlewares: readonly SwiftMiddleware[], last: (ctx: SwiftContex
 export class Pipeline {
   readonly preAuth: readonly SwiftMiddleware[]
   readonly postAuth: readonly SwiftMiddleware[]
+  private readonly preAuthChain: Chain
+  private readonly postAuthChain: Chain
 
   /**
    * @param enabled the operator's list, in order
@@ -96,6 +106,8 @@ export class Pipeline {
     }
     this.preAuth = chosen.filter((m) => m.phase === 'pre-auth')
     this.postAuth = chosen.filter((m) => m.phase === 'post-auth')
+    this.preAuthChain = compose(this.preAuth)
+    this.postAuthChain = compose(this.postAuth)
   }
 
   /** The enabled features' `/info` entries. */
@@ -119,9 +131,7 @@ export class Pipeline {
 
   /** Runs the pre-auth middlewares, then `terminal` (which authorizes and calls the post-auth ones). */
   async run (ctx: SwiftContext, r: SwiftRequest, terminal: Terminal): Promise<void> {
-    const postAuth = async (ctx: SwiftContext, handler: Final): Promise<void> => {
-      await chain(this.postAuth, async (c) => { await handler(c, r) }, r)(ctx)
-    }
-    await chain(this.preAuth, async (c) => { await terminal(c, r, postAuth) }, r)(ctx)
+    const postAuth = async (ctx: SwiftContext, handler: Final): Promise<void> => { await this.postAuthChain(ctx, r, handler) }
+    await this.preAuthChain(ctx, r, async (c) => { await terminal(c, r, postAuth) })
   }
 }
