@@ -78,6 +78,9 @@ t.test('objects: put, get, ranges, conditionals, overrides, metadata, head, dele
   // A swift_* parameter would be taken for Swift's own (swift_bytes: the listed size).
   t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'swift-param', Body: body, ContentType: 'text/plain;swift_bytes=5' }))), 'InvalidArgument')
   t.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'swift-param' }))), 'NotFound')
+  t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'classy', Body: body, StorageClass: 'PLATINUM' as never }))), 'InvalidStorageClass')
+  await s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'classy', Body: body, StorageClass: 'STANDARD_IA' }))
+  t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'classy' }))).ContentLength, body.length, 'a class S3 defines is accepted')
   t.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'nope' }))), 'NotFound')
   t.equal(await errorCode(s3.send(new GetObjectCommand({ Bucket: 'no-such-bucket-here', Key: 'nope' }))), 'NoSuchBucket')
   t.equal(await errorCode(s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'md5', Body: 'abc', ContentMD5: createHash('md5').update('abd').digest('base64') }))), 'BadDigest')

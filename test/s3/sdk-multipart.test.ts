@@ -124,6 +124,10 @@ t.test('copies of a multipart object and copies into parts', async (t) => {
   const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu', Key: 'from-copies' }))
   const p1 = await s3.send(new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId, PartNumber: 1, CopySource: 'mpu/source' }))
   const p2 = await s3.send(new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId, PartNumber: 2, CopySource: 'mpu/big/object', CopySourceRange: `bytes=${part1.length}-${part1.length + 9}` }))
+  const copyRange = async (range: string): Promise<string> => await errorCode(s3.send(new UploadPartCopyCommand({ Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId, PartNumber: 3, CopySource: 'mpu/source', CopySourceRange: range })))
+  t.equal(await copyRange(`bytes=0-${part1.length}`), 'InvalidArgument', 'a range past the source\'s end is refused, not cut short')
+  t.equal(await copyRange(`bytes=${part1.length}-${part1.length + 5}`), 'InvalidArgument', 'a range that starts past the end too')
+  t.equal(await copyRange('bytes=9-2'), 'InvalidArgument', 'and a range whose first byte is after its last')
   await s3.send(new CompleteMultipartUploadCommand({
     Bucket: 'mpu', Key: 'from-copies', UploadId: created.UploadId,
     MultipartUpload: { Parts: [{ ETag: p1.CopyPartResult?.ETag, PartNumber: 1 }, { ETag: p2.CopyPartResult?.ETag, PartNumber: 2 }] }

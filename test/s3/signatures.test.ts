@@ -137,6 +137,8 @@ t.test('SigV2: header (as s3cmd signs it) and query', async (t) => {
   const input: AuthInput = { method: 'PUT', rawPath: '/bucket/key', rawQuery: 'acl&foo=bar', query: new URLSearchParams('acl&foo=bar'), headers: { ...headers, authorization: `AWS test:tester:${sig}` } }
   t.equal((await authenticate(input, secretFor, opts)).identity?.user, 'test:tester')
   t.equal(await code(authenticate({ ...input, headers: { ...input.headers, authorization: `AWS test:tester:${sig.slice(1)}x` } }, secretFor, opts)), 'SignatureDoesNotMatch')
+  const badValue = { ...input, rawQuery: 'versionId=%E9', query: new URLSearchParams('versionId=%E9') }
+  t.equal(await code(authenticate(badValue, secretFor, opts)), 'InvalidArgument', 'a sub-resource value that is not UTF-8 is refused, not a 500')
 
   const expires = Math.floor(Date.now() / 1000) + 60
   const qsig = createHmac('sha1', 'testing').update(`GET\n\n\n${expires}\n/bucket/key`).digest('base64')

@@ -11,7 +11,8 @@ import { header, type S3Request } from './context.js'
 import { S3Error, malformedXml } from './errors.js'
 import { listOf, parseXml, textOf } from './xml.js'
 
-const CONTENT_HEADERS = ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires']
+/** The content headers an object keeps as the client sent them (S3's PutObject and CreateMultipartUpload). */
+export const CONTENT_HEADERS = ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires']
 const OVERRIDES: Record<string, string> = {
   'response-content-type': 'content-type',
   'response-content-language': 'content-language',
@@ -99,9 +100,20 @@ function storedEncoding (value: string | undefined): string | undefined {
   return kept.length > 0 ? kept.join(',') : undefined
 }
 
+/**
+ * The storage classes S3 defines. Every object here is stored alike (and listed as STANDARD), so
+ * any of them is accepted; a class S3 does not know is refused, as S3 does.
+ */
+const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING',
+  'GLACIER', 'DEEP_ARCHIVE', 'OUTPOSTS', 'GLACIER_IR', 'SNOW', 'EXPRESS_ONEZONE'])
+
 /** The stored headers a PUT, copy with REPLACE, or CreateMultipartUpload asks for. */
 export function storedHeaders (r: S3Request): Record<string, string> {
   checkContentType(header(r, 'content-type'))
+  const storageClass = header(r, 'x-amz-storage-class')
+  if (storageClass !== undefined && !STORAGE_CLASSES.has(storageClass)) {
+    throw new S3Error('InvalidStorageClass', 'The storage class you specified is not valid', { StorageClassRequested: storageClass })
+  }
   // An empty Content-Type is none (AWS and Swift's s3api store their default then, not '').
   const out: Record<string, string> = { 'content-type': header(r, 'content-type') || 'application/octet-stream' }
   let size = 0

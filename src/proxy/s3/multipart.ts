@@ -13,7 +13,7 @@ import { bucketOf, isoTime, requireBucket } from './buckets.js'
 import { header, requestDocument, type S3Context, type S3Request } from './context.js'
 import { S3Error, malformedXml, noSuchKey, preconditionFailed } from './errors.js'
 import { listPage, maxKeysOf } from './listing.js'
-import { OBJECT_TAGGING_SYSMETA, storedHeaders } from './metadata.js'
+import { CONTENT_HEADERS, OBJECT_TAGGING_SYSMETA, storedHeaders } from './metadata.js'
 import {
   MARKER_CONTENT_TYPE, MAX_PARTS, MIN_PART_SIZE, SLO_S3_ETAG, UPLOAD_CONTENT_TYPE, UPLOAD_ID_SYSMETA, checkPartNumber, checkUploadId,
   markerName, multipartEtag, newUploadId, partName, partNumberOf, partPrefix
@@ -80,14 +80,24 @@ export async function uploadPartCopy (ctx: S3Context, r: S3Request, sourceAccoun
   const src = copySource(r)
   const conditions = copySourceConditions(r)
   const range = header(r, 'x-amz-copy-source-range')
+  const bounds = range === undefined ? null : /^bytes=(\d+)-(\d+)$/.exec(range)
   if (range !== undefined) {
-    if (!/^bytes=\d+-\d+$/.test(range)) throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: range })
+    if (bounds === null || Number(bounds[1]) > Number(bounds[2])) {
+      throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+        { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: range })
+    }
     conditions.range = range
   }
   const res = await ctx.store.objects.get(await copySourceVersion(ctx, sourceAccount, src), 'GET', conditions)
   if (res.status === 404) throw noSuchKey(src.key)
   if (res.status === 412 || res.status === 304) throw preconditionFailed()
-  if (res.status === 416) throw new S3Error('InvalidRange', 'The requested range is not satisfiable')
+  // A range must lie within the source: an HTTP range would be cut short at its end, a part must not be.
+  const size = /\/(\d+)$/.exec(res.headers['content-range'] ?? '')?.[1]
+  if (res.status === 416 || (bounds !== null && size !== undefined && Number(bounds[2]) >= Number(size))) {
+    res.body?.destroy()
+    throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size ?? 'unknown'}`,
+      { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: range ?? '' })
+  }
   if (res.body === undefined) throw new S3Error('ServiceUnavailable', `copy source answered ${res.status}`)
   const result = await ctx.store.objects.put(objectRef(r, segmentsContainer(bucketOf(r)), partName(upload.key, upload.uploadId, part)), {
     body: res.body, contentLength: Number(res.headers['content-length']), headers: { 'content-type': 'application/octet-stream' }
@@ -202,7 +212,7 @@ export async function completeMultipartUpload (ctx: S3Context, r: S3Request): Pr
   const s3Etag = multipartEtag(chosen.map((p) => p.etag), md5Hex)
   const headers: Record<string, string> = { [SLO_S3_ETAG]: s3Etag, [UPLOAD_ID_SYSMETA]: upload.uploadId }
   for (const [k, v] of Object.entries(upload.marker)) {
-    if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-s3-acl') || k === OBJECT_TAGGING_SYSMETA || ['content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'].includes(k)) headers[k] = v
+    if (k.startsWith('x-object-meta-') || k.startsWith('x-object-sysmeta-s3-acl') || k === OBJECT_TAGGING_SYSMETA || CONTENT_HEADERS.includes(k)) headers[k] = v
   }
   headers['content-type'] = upload.marker[UPLOAD_CONTENT_TYPE] ?? 'application/octet-stream'
   // Swift's form for a listing to show the S3 ETag of a large object; the manifest's MD5 goes first.

@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { S3Error } from './errors.js'
-import { signedBytes, trimBlanks, type RawHeaders } from './sigv4.js'
+import { decodeComponent, signedBytes, trimBlanks, type RawHeaders } from './sigv4.js'
 
 /** Sub-resources that are part of the signed resource, as S3 lists them. */
 const SIGNED_SUBRESOURCES = new Set(['acl', 'cors', 'delete', 'lifecycle', 'location', 'logging', 'notification',
@@ -49,7 +49,7 @@ function canonicalResource (resourcePath: string, rawQuery: string): string {
     const key = eq < 0 ? piece : piece.slice(0, eq)
     if (!SIGNED_SUBRESOURCES.has(key)) continue
     // The value's UTF-8 bytes, one character each, as the header values are (see signedBytes).
-    const value = eq < 0 ? '' : Buffer.from(decodeURIComponent(piece.slice(eq + 1).replaceAll('+', ' '))).toString('latin1')
+    const value = eq < 0 ? '' : Buffer.from(decodeComponent(piece.slice(eq + 1), true)).toString('latin1')
     subs.push(eq < 0 ? key : `${key}=${value}`)
   }
   subs.sort()

@@ -109,7 +109,8 @@ export function awsUriEncode (s: string, keepSlash: boolean): string {
   return out
 }
 
-function decodeComponent (s: string, plusIsSpace: boolean): string {
+/** A URL component decoded, or InvalidArgument when its percent-encoding is not UTF-8. */
+export function decodeComponent (s: string, plusIsSpace: boolean): string {
   try {
     return decodeURIComponent(plusIsSpace ? s.replaceAll('+', ' ') : s)
   } catch {
