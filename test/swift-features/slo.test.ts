@@ -113,7 +113,15 @@ t.test('bad manifests are refused with each problem', async (t) => {
   t.equal(res.status, 400)
   t.equal(res.text, 'Errors:\n/segs/part0, Etag Mismatch\n/segs/part1, Size Mismatch\n/segs/nope, 404 Not Found\n')
   t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: 'not json' })).status, 400)
-  t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: '[]' })).status, 400)
+  t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: '{}' })).status, 400)
+  // Swift 2.30 takes a manifest of no segments: an empty object.
+  t.equal((await swift.call('PUT', '/big/empty?multipart-manifest=put', { body: '[]' })).status, 201)
+  const empty = await swift.call('GET', '/big/empty')
+  t.equal(empty.status, 200)
+  t.equal(empty.text, '')
+  t.equal(empty.headers.get('etag'), `"${md5('')}"`)
+  t.equal(empty.headers.get('x-static-large-object'), 'True')
+  t.equal((await swift.call('DELETE', '/big/empty')).status, 204)
   t.equal((await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: '[{"path": "nocontainer"}]' })).status, 400)
   t.equal((await swift.call('PUT', '/segs/tiny', { body: 'tiny' })).status, 201)
   const small = await swift.call('PUT', '/big/bad?multipart-manifest=put', { body: JSON.stringify([{ path: '/segs/tiny' }, { path: '/segs/part0' }]) })
@@ -283,4 +291,18 @@ t.test('DELETE ?multipart-manifest=delete removes the segments, nested ones too'
   for (let i = 0; i < 3; i++) t.equal((await swift.call('HEAD', `/segs/part${i}`)).status, 404)
   t.equal((await swift.call('HEAD', '/big/obj')).status, 404)
   t.equal((await swift.call('HEAD', '/big/nested')).status, 404)
+})
+
+t.test('DELETE ?multipart-manifest=delete of a plain object keeps it and says why, as Swift does', async (t) => {
+  t.equal((await swift.call('PUT', '/big/plain', { body: 'hello' })).status, 201)
+  const res = await swift.call('DELETE', '/big/plain?multipart-manifest=delete', { headers: { accept: 'application/json' } })
+  t.equal(res.status, 200)
+  const report = JSON.parse(res.text) as Record<string, unknown>
+  t.same(report.Errors, [['/big/plain', 'Not an SLO manifest']])
+  t.equal(report['Response Status'], '400 Bad Request')
+  t.equal(report['Number Deleted'], 0)
+  t.equal((await swift.call('HEAD', '/big/plain')).status, 200, 'the object is still there')
+  const missing = JSON.parse((await swift.call('DELETE', '/big/no-such?multipart-manifest=delete', { headers: { accept: 'application/json' } })).text) as Record<string, unknown>
+  t.equal(missing['Number Not Found'], 1)
+  t.equal(missing['Response Status'], '200 OK')
 })

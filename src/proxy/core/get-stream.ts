@@ -23,6 +23,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { Device } from '../../ring/index.js'
 import type { BackendClient, BackendHeaders, BackendResponse } from '../backend/client.js'
+import { unavailable } from './errors.js'
 import type { PathFor } from './replicate.js'
 
 /** The first and last byte (inclusive) a response covers, from Content-Range or Content-Length. */
@@ -92,7 +93,8 @@ export async function objectBody (client: BackendClient, first: BackendResponse,
         await res.body.dump()
       } catch {}
     }
-    throw new Error(failure)
+    // Before the answer started (a held body) this is the client's 503; after, it cuts the stream.
+    throw unavailable(failure)
   }
   const sameWhole = (res: BackendResponse): boolean => res.status === 200 && res.headers['content-length'] === first.headers['content-length']
 

@@ -20,7 +20,7 @@
  *   same segments, answered with the SLO ETag (the core's `asStored` copy); a copy without it
  *   holds the whole content.
  * - `DELETE ?multipart-manifest=delete`: the manifest and its segments, those of nested
- *   manifests too, each once, with a bulk report.
+ *   manifests too, each once, with a bulk report (a plain object is kept: Not an SLO manifest).
  *
  * Limits: inline `data` segments are refused (400); segment entries do not record the
  * segments' content types and dates. Enable: `slo` in the proxy config's `pipeline` (default),
@@ -105,7 +105,7 @@ function parseUpload (body: Buffer, max: number): UploadEntry[] {
   } catch {
     throw new CoreError('BAD_REQUEST', 'Manifest must be valid JSON.')
   }
-  if (!Array.isArray(list) || list.length === 0) throw new CoreError('BAD_REQUEST', 'Manifest must be a list of segments.')
+  if (!Array.isArray(list)) throw new CoreError('BAD_REQUEST', 'Manifest must be a list of segments.')
   if (list.length > max) throw new CoreError('TOO_LARGE', `Number of segments must be <= ${max}`)
   const parsed = list.map((item) => parseEntry(item))
   const problems = parsed.flatMap((p, i) => typeof p === 'string' ? [`Index ${i}: ${p}\n`] : [])
@@ -185,20 +185,31 @@ async function getManifest (ctx: SwiftContext, r: SwiftRequest): Promise<boolean
   return true
 }
 
-/** The manifest and every segment (nested ones too), each authorized; false when the object is not a manifest. */
-async function deleteManifest (ctx: SwiftContext, r: SwiftRequest): Promise<boolean> {
+/**
+ * The manifest and every segment (nested ones too), each authorized. As in Swift, the answer is a
+ * bulk-delete report: a missing object counts as not found, and a plain object is refused in
+ * the report (Not an SLO manifest) and kept.
+ */
+async function deleteManifest (ctx: SwiftContext, r: SwiftRequest): Promise<void> {
   const head = await ctx.store.objects.get(refOf(r), 'HEAD', {}, false, true)
-  if (!isManifest(head.headers)) return false
   const errors: BulkErrors = []
   let deleted = 0
   let notFound = 0
-  for (const { path, ref } of await ctx.store.objects.largeObjects.deletionOrder(refOf(r))) {
-    const status = await r.allowed('DELETE', ref.account, ref.container, ref.object)
-      ? await ctx.store.objects.delete(ref)
-      : (r.identity === undefined ? 401 : 403)
-    if (status === 404) notFound++
-    else if (status < 300) deleted++
-    else errors.push([path, statusLine(status)])
+  if (head.status === 404) {
+    notFound++
+  } else if (head.status >= 300) {
+    throw new CoreError('UNAVAILABLE', `could not read ${r.path.container as string}/${r.path.object as string} to delete it (${head.status})`)
+  } else if (!isManifest(head.headers)) {
+    errors.push([`/${r.path.container as string}/${r.path.object as string}`, 'Not an SLO manifest'])
+  } else {
+    for (const { path, ref } of await ctx.store.objects.largeObjects.deletionOrder(refOf(r))) {
+      const status = await r.allowed('DELETE', ref.account, ref.container, ref.object)
+        ? await ctx.store.objects.delete(ref)
+        : (r.identity === undefined ? 401 : 403)
+      if (status === 404) notFound++
+      else if (status < 300) deleted++
+      else errors.push([path, statusLine(status)])
+    }
   }
   sendReport(r, 'delete', {
     'Number Deleted': deleted,
@@ -206,7 +217,6 @@ async function deleteManifest (ctx: SwiftContext, r: SwiftRequest): Promise<bool
     'Response Body': '',
     'Response Status': statusLine(errors.length === 0 ? 200 : 400)
   }, errors)
-  return true
 }
 
 export function slo (settings: SloSettings): SwiftMiddleware {
@@ -220,7 +230,7 @@ export function slo (settings: SloSettings): SwiftMiddleware {
       if (r.path.object === undefined || mode === null) await next()
       else if (method === 'PUT' && mode === 'put') await putManifest(ctx, r, settings)
       else if ((method === 'GET' || method === 'HEAD') && mode === 'get') { if (!(await getManifest(ctx, r))) await next() }
-      else if (method === 'DELETE' && mode === 'delete') { if (!(await deleteManifest(ctx, r))) await next() }
+      else if (method === 'DELETE' && mode === 'delete') await deleteManifest(ctx, r)
       else await next()
     }
   }
