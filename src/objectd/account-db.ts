@@ -98,7 +98,7 @@ export class AccountDb {
   }
 
   async info (ref: AccountRef): Promise<AccountInfo | undefined> {
-    return decodeAccountInfo(await ref.device.db.get(ref.infoKey))
+    return decodeAccountInfo(await ref.device.reads.get(ref.infoKey))
   }
 
   /** Creates the account (or revives a deleted one at a newer timestamp); true when created. */

@@ -118,7 +118,7 @@ export class ContainerDb {
   }
 
   async info (ref: ContainerRef): Promise<ContainerInfo | undefined> {
-    return decodeInfo(await ref.device.db.get(ref.infoKey))
+    return decodeInfo(await ref.device.reads.get(ref.infoKey))
   }
 
   /** Creates the container, or updates a live one's timestamp and metadata. */

@@ -12,6 +12,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Level } from 'level'
 import { GroupCommit, type BatchStats, type Db } from './group-commit.js'
+import { ReadBatch } from './read-batch.js'
 import { InsufficientStorage } from './errors.js'
 import type { Logger } from '../common/logger.js'
 
@@ -24,12 +25,15 @@ export interface DbMemory {
 export class Device {
   readonly db: Db
   readonly commit: GroupCommit
+  /** Point reads on the request path, batched (see read-batch.ts). */
+  readonly reads: ReadBatch
   readonly tmpDir: string
   private readonly madeDirs = new Set<string>()
 
   constructor (readonly name: string, readonly path: string, stats: BatchStats, memory?: DbMemory) {
     this.db = new Level<string, Buffer>(join(path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'buffer', ...memory })
     this.commit = new GroupCommit(this.db, stats)
+    this.reads = new ReadBatch(this.db)
     this.tmpDir = join(path, 'tmp')
   }
 

@@ -53,7 +53,7 @@ export class ObjectStore {
 
   /** The stored row for this exact name (a hash collision with another name reads as absent). */
   async read (ref: ObjectRef): Promise<ObjectRecord | undefined> {
-    const value = await ref.device.db.get(ref.key)
+    const value = await ref.device.reads.get(ref.key)
     if (value === undefined) return undefined
     const record = decodeRecord(value)
     return record.meta.name === fullName(ref) ? record : undefined
@@ -61,7 +61,7 @@ export class ObjectStore {
 
   /** Cheap early check before a body is read: 409 now rather than after streaming gigabytes. */
   async checkNewer (ref: ObjectRef, ts: string): Promise<void> {
-    const value = await ref.device.db.get(ref.key)
+    const value = await ref.device.reads.get(ref.key)
     if (value === undefined) return
     const stored = decodeMeta(value)
     if (effectiveTimestamp(stored) >= ts) throw conflict(stored)
