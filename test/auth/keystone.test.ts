@@ -12,14 +12,14 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
 import t from 'tap'
 import { startCluster, type TestCluster } from '../helpers/cluster.js'
 import { startKeystone, type Keystone } from '../helpers/keystone.js'
-import { tempDir } from '../helpers/process.js'
+import { tempDir, type Daemon } from '../helpers/process.js'
 import { as, type Caller } from './helpers.js'
 
 const run = promisify(execFile)
 const PASSWORD = 'user-password-1'
 
 /** Keystone with projects, users, roles and Ringstore's catalog entry; a proxy validating against it. */
-async function setUp (): Promise<{ cluster: TestCluster, keystone: Keystone, proxy: { url: string }, keystoneSection: Record<string, unknown>, ids: Record<string, string> }> {
+async function setUp (): Promise<{ cluster: TestCluster, keystone: Keystone, proxy: { url: string, daemon: Daemon }, keystoneSection: Record<string, unknown>, ids: Record<string, string> }> {
   const cluster = await startCluster(t, { overrides: { auth: { failed_auth_burst: 10000 } } })
   const keystone = await startKeystone(t)
   const create = async (kind: string, body: Record<string, unknown>): Promise<string> =>
@@ -71,6 +71,13 @@ async function setUp (): Promise<{ cluster: TestCluster, keystone: Keystone, pro
 
 // Set up before the subtests: top-level awaits after assertions would let tap end the root test early.
 const { cluster, keystone, proxy, keystoneSection, ids } = await setUp()
+// When something fails, the proxy's and Keystone's last words say whether Keystone was slow, stuck or refusing.
+t.teardown(() => {
+  if (t.passing()) return
+  const complaints = proxy.daemon.output().split('\n').filter((l) => /keystone|auth_failure|"level":[45]0/i.test(l))
+  t.comment(`proxy's complaints (tail):\n${complaints.slice(-30).join('\n')}`)
+  t.comment(`keystone output (tail):\n${keystone.daemon.output().slice(-6000)}`)
+})
 const { demo, other, bob } = ids
 
 async function keystoneToken (name: string, project: string): Promise<string> {

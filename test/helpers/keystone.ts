@@ -87,7 +87,8 @@ export async function startKeystone (t: Teardown): Promise<Keystone> {
   for (const sub of ['fernet-keys', 'credential-keys']) await mkdir(join(dir, sub))
   const conf = join(dir, 'keystone.conf')
   await writeFile(conf, [
-    '[DEFAULT]', `log_file = ${join(dir, 'keystone.log')}`,
+    // Its log goes to stderr, which the daemon's output keeps, for a failing test to show.
+    '[DEFAULT]', 'use_stderr = true',
     '[database]', `connection = sqlite:///${join(dir, 'keystone.db')}`,
     '[token]', 'provider = fernet',
     '[fernet_tokens]', `key_repository = ${join(dir, 'fernet-keys')}`,
