@@ -49,10 +49,10 @@ function checkedByNode (res: BackendResponse): boolean {
 }
 
 /** The largest whole body held rather than streamed: one socket read's worth. */
-export const HOLD_LIMIT = 64 * 1024
+const HOLD_LIMIT = 64 * 1024
 
 /** A body read whole before the answer started; a front end may send `bytes` as they are. */
-export class HeldBody extends Readable {
+class HeldBody extends Readable {
   constructor (readonly bytes: Buffer) {
     super()
   }
