@@ -3,8 +3,9 @@
  *
  * Updates for one target (node, device, partition, listing) queue while a PATCH to it is in
  * flight, and updates arriving in the same tick join them; each flush sends everything queued
- * as one PATCH with an array of rows. A sender waits at most node_timeout for its row's PATCH;
- * when it fails (refused, timed out, non-2xx), every row of that PATCH becomes an async pending
+ * as one PATCH with an array of rows. A sender waits for its row's PATCH at most conn_timeout to
+ * connect and node_timeout for the answer (and as long again between pieces of its body); when it
+ * fails (refused, timed out, non-2xx), every row of that PATCH becomes an async pending
  * on the device that took the write, synced before the sender is told.
  */
 import { encodeName } from '../common/name-path.js'

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net'
 import t from 'tap'
 import { freePort } from '../helpers/process.js'
 import { call, startObjectd, ts } from './helpers.js'
@@ -42,6 +43,24 @@ t.test('listing updates from object writes', async (t) => {
     await od.daemon.kill('SIGTERM')
     await od.restart()
     t.ok((await recon()).async_pending >= 1, 'still pending after restart')
+  })
+
+  t.test('a container node that takes the connection and never answers: pending after node_timeout', async (t) => {
+    const held: Socket[] = []
+    const silent = createServer((socket) => { held.push(socket) })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    t.teardown(async () => {
+      for (const s of held) s.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    })
+    const address = silent.address() as { port: number }
+    const before = (await recon()).async_pending
+    const started = Date.now()
+    t.equal((await call(base, 'PUT', '/sda/1/a/c/unanswered', { 'x-timestamp': ts(), ...target(`127.0.0.1:${address.port}`) }, 'x')).status, 201)
+    const waited = Date.now() - started
+    t.ok(held.length > 0, 'the PATCH reached the silent node')
+    t.ok(waited >= 900 && waited < 3000, `the PUT waited node_timeout (1 s) for the answer, not more: ${waited} ms`)
+    t.equal((await recon()).async_pending, before + 1, 'and the row is kept')
   })
 
   t.test('a pending update is retried until the container takes it', async (t) => {
