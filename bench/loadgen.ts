@@ -7,12 +7,15 @@
  *   node dist/bench/loadgen.js --auth http://127.0.0.1:8080/auth/v1.0 --user test:tester --key testing \
  *     --size 4096,1048576 --count 2000 --concurrency 64 --phases put,get,head,list,delete \
  *     [--label ringstore --compare-auth http://127.0.0.1:18080/auth/v1.0 --compare-label swift] \
- *     [--warmup 1000] [--json result.json] [--chart result.svg]
+ *     [--warmup 1000] [--rounds 3] [--json result.json] [--chart result.svg]
  *
  * In compare mode the endpoints take turns size by size (A then B for each size), so a slow spell
  * of a shared machine hurts both rather than one. `--warmup N` first runs every phase with N
  * objects of each size against every endpoint, unmeasured, in a container of its own: a freshly
  * started server (Node's JIT, caches, LevelDB files) is slower than one that has served a while.
+ * `--rounds N` measures the whole workload N times over, each round in a container of its own,
+ * and gives each phase's median: the host of a shared virtual machine takes CPU away in spells
+ * that last minutes, and one round's ratio moved by 40% between runs of the same command.
  */
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
@@ -75,14 +78,25 @@ export function formatTable (results: PhaseResult[]): string {
   return ['phase        size     ops      ops/s     MB/s   p50 ms   p90 ms   p99 ms errors', ...rows].join('\n')
 }
 
+export interface EndpointRun { label: string, api: ApiName, auth: string, results: PhaseResult[] }
+
+export interface Round {
+  runs: EndpointRun[]
+  /** Compare mode: first run ÷ second run. */
+  ratios?: PhaseRatio[]
+}
+
 export interface BenchResult {
   /** Bumped when a field changes meaning, for the scripts that read these files. */
   format: 1
   started: string
-  workload: { sizes: number[], count: number, concurrency: number, phases: string[], warmup: number }
-  runs: Array<{ label: string, api: ApiName, auth: string, results: PhaseResult[] }>
-  /** Compare mode: first run ÷ second run. */
+  workload: { sizes: number[], count: number, concurrency: number, phases: string[], warmup: number, rounds: number }
+  /** Per endpoint, each phase's result from its median round (by ops/s); with one round, that round's. */
+  runs: EndpointRun[]
+  /** Compare mode: first run ÷ second run, each figure the median of the rounds' ratios. */
   ratios?: PhaseRatio[]
+  /** Every round, when there was more than one. */
+  rounds?: Round[]
 }
 
 export interface BenchOptions {
@@ -94,27 +108,61 @@ export interface BenchOptions {
   container: string
   /** Objects per size of the unmeasured first run against each endpoint (0: none). */
   warmup: number
+  /** Measured passes over the whole workload (default 1). */
+  rounds?: number
 }
 
-/** Every size against every endpoint, taking turns by size. */
+/** The middle one of `items` by `key` (of an even count, the lower middle one). */
+function medianBy<T> (items: T[], key: (item: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)]
+}
+
+/** Each phase's result from its median round, per endpoint. */
+function medianRuns (rounds: Round[]): EndpointRun[] {
+  return rounds[0].runs.map((run, i) => ({
+    ...run,
+    results: run.results.map((first) => medianBy(
+      rounds.map((r) => r.runs[i].results.find((p) => p.phase === first.phase && p.size === first.size) as PhaseResult),
+      (p) => p.opsPerSec))
+  }))
+}
+
+/** Each ratio the median of the rounds' ratios, figure by figure. */
+function medianRatios (rounds: Round[]): PhaseRatio[] {
+  return (rounds[0].ratios ?? []).map((first) => {
+    const same = rounds.map((r) => r.ratios?.find((q) => q.phase === first.phase && q.size === first.size) as PhaseRatio)
+    const figure = (key: 'opsPerSec' | 'p50ms' | 'p99ms'): number => medianBy(same, (q) => q[key])[key]
+    return { phase: first.phase, size: first.size, opsPerSec: figure('opsPerSec'), p50ms: figure('p50ms'), p99ms: figure('p99ms') }
+  })
+}
+
+/** Every size against every endpoint, taking turns by size; the whole of it `rounds` times. */
 export async function runBench (opts: BenchOptions): Promise<BenchResult> {
   const started = new Date().toISOString()
-  const runs = opts.endpoints.map((e) => ({ label: e.label, api: e.api, auth: e.auth, results: [] as PhaseResult[] }))
+  const count = opts.rounds ?? 1
+  if (!Number.isInteger(count) || count < 1) throw new Error(`--rounds: expected a whole number of at least 1, got ${count}`)
   for (const size of opts.warmup > 0 ? opts.sizes : []) {
     for (const e of opts.endpoints) {
       if (process.stderr.isTTY) process.stderr.write(`${e.label}: warming up with ${opts.warmup} ${formatSize(size)} objects\n`)
       await runLoad({ ...e, size, count: opts.warmup, concurrency: opts.concurrency, phases: opts.phases, container: `${opts.container}-warmup` })
     }
   }
-  for (const size of opts.sizes) {
-    for (const [i, e] of opts.endpoints.entries()) {
-      if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects\n`)
-      runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container: opts.container }))
+  const rounds: Round[] = []
+  for (let k = 1; k <= count; k++) {
+    const container = k === 1 ? opts.container : `${opts.container}-round${k}`
+    const runs = opts.endpoints.map((e) => ({ label: e.label, api: e.api, auth: e.auth, results: [] as PhaseResult[] }))
+    for (const size of opts.sizes) {
+      for (const [i, e] of opts.endpoints.entries()) {
+        if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects${count > 1 ? `, round ${k} of ${count}` : ''}\n`)
+        runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container }))
+      }
     }
+    rounds.push(runs.length === 2 ? { runs, ratios: compareRuns(runs[0].results, runs[1].results) } : { runs })
   }
-  const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup }
-  const result: BenchResult = { format: 1, started, workload, runs }
-  if (runs.length === 2) result.ratios = compareRuns(runs[0].results, runs[1].results)
+  const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup, rounds: count }
+  if (count === 1) return { format: 1, started, workload, ...rounds[0] }
+  const result: BenchResult = { format: 1, started, workload, runs: medianRuns(rounds), rounds }
+  if (rounds[0].ratios !== undefined) result.ratios = medianRatios(rounds)
   return result
 }
 
@@ -152,6 +200,7 @@ async function main (): Promise<void> {
       count: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '64' },
       warmup: { type: 'string', default: '0' },
+      rounds: { type: 'string', default: '1' },
       phases: { type: 'string', default: PHASES.join(',') },
       container: { type: 'string', default: `bench-${Date.now()}` },
       json: { type: 'string' },
@@ -175,10 +224,19 @@ async function main (): Promise<void> {
     concurrency: numbers(values.concurrency, 'concurrency')[0],
     phases: values.phases.split(','),
     container: values.container,
-    warmup: numbers(values.warmup, 'warmup')[0]
+    warmup: numbers(values.warmup, 'warmup')[0],
+    rounds: numbers(values.rounds, 'rounds')[0]
   })
+  // Ratios exist only in compare mode, where there are two endpoints.
+  const labels = (): [string, string] => [endpoints[0].label, endpoints[1].label]
+  for (const [k, round] of (result.rounds ?? []).entries()) {
+    process.stdout.write(`round ${k + 1}\n`)
+    for (const run of round.runs) process.stdout.write(`${run.label} (${run.auth})\n${formatTable(run.results)}\n\n`)
+    if (round.ratios !== undefined) process.stdout.write(`${formatRatios(labels(), round.ratios)}\n\n`)
+  }
+  if (result.rounds !== undefined) process.stdout.write(`median of ${result.rounds.length} rounds\n`)
   for (const run of result.runs) process.stdout.write(`${run.label} (${run.auth})\n${formatTable(run.results)}\n\n`)
-  if (result.ratios !== undefined) process.stdout.write(`${formatRatios([endpoints[0].label, endpoints[1].label], result.ratios)}\n`)
+  if (result.ratios !== undefined) process.stdout.write(`${formatRatios(labels(), result.ratios)}\n`)
   if (values.chart !== undefined) await writeFile(values.chart, chartOf(result))
   if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`)
   else process.stdout.write(`${JSON.stringify(result)}\n`)
