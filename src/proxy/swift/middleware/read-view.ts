@@ -17,20 +17,20 @@ export interface ReadTurn {
 }
 
 export function readView (store: ObjectStore, view: ReadTurn): ObjectStore {
-  const objects: Objects = Object.create(store.objects)
-  objects.get = async (ref, method, headers, newest = false, raw = false) => {
-    const stored = await store.objects.get(ref, method, headers, newest, raw)
+  const inner = store.objects
+  const get: Objects['get'] = async (ref, method, headers, newest = false, raw = false) => {
+    const stored = await inner.get(ref, method, headers, newest, raw)
     if (raw) return stored
     let marked = stored
     if (!view.applies(stored.headers)) {
       // A range or If-Match the node judged against the stored (empty) body is judged again by `turn`.
       if (stored.status !== 416 && !(stored.status === 412 && headers['if-match'] !== undefined)) return stored
-      marked = await store.objects.get(ref, 'HEAD', {}, newest, true)
+      marked = await inner.get(ref, 'HEAD', {}, newest, true)
       if (!view.applies(marked.headers)) return stored
     }
     return await view.turn(ref, method, headers, marked)
   }
-  return { ...store, objects } as ObjectStore
+  return { ...store, objects: inner.with({ get }) }
 }
 
 /** Runs the rest of the pipeline with reads turned by `view`. */

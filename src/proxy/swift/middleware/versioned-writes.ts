@@ -32,7 +32,6 @@
  */
 import { BucketVersions, versioningOf } from '../../core/bucket-versioning.js'
 import { CoreError } from '../../core/errors.js'
-import { LargeObjects } from '../../core/large-objects.js'
 import type { ObjectRef, Objects } from '../../core/objects.js'
 import type { ObjectStore } from '../../core/store.js'
 import { Versioning, swiftNaming, type Archive } from '../../core/versioning.js'
@@ -98,9 +97,8 @@ export function versionedStore (store: ObjectStore, r: SwiftRequest, vouched = f
     if (refused !== undefined) throw new CoreError('PRECONDITION_FAILED', refused[1])
     return setting
   }
-  const objects: Objects = Object.create(store.objects)
   // Objects.copy writes its destination through `this.put`, so copies archive here as well.
-  objects.put = async (ref, input) => {
+  const put: Objects['put'] = async (ref, input) => {
     const setting = await settingFor(ref)
     if (setting?.mode === 's3') {
       const written = await setting.versions.write(ref.object, async (marks) => await store.objects.put(ref, { ...input, headers: { ...input.headers, ...marks } }))
@@ -109,7 +107,7 @@ export function versionedStore (store: ObjectStore, r: SwiftRequest, vouched = f
     if (setting !== undefined) await versions.archiveCurrent(ref, setting.archive)
     return await store.objects.put(ref, input)
   }
-  objects.delete = async (ref) => {
+  const del: Objects['delete'] = async (ref) => {
     const setting = await settingFor(ref)
     if (setting === undefined) return await store.objects.delete(ref)
     if (setting.mode === 's3') return await setting.versions.deleteCurrent(ref.object) ? 204 : 404
@@ -122,8 +120,7 @@ export function versionedStore (store: ObjectStore, r: SwiftRequest, vouched = f
     return await store.objects.delete(ref)
   }
   // Manifests (SLO PUTs) are written through this view's put.
-  Object.defineProperty(objects, 'largeObjects', { value: new LargeObjects(objects) })
-  return { ...store, objects } as ObjectStore
+  return { ...store, objects: store.objects.with({ put, delete: del }, true) }
 }
 
 const WRITES = new Set(['PUT', 'POST', 'DELETE', 'COPY'])
