@@ -17,7 +17,10 @@ export async function exchange (pool: Dispatcher, method: Dispatcher.HttpMethod,
   return await new Promise((resolve, reject) => {
     let status = 0
     let received = 0
-    pool.dispatch({ method, path, headers, body }, {
+    // reset: false keeps the connection after a HEAD too, as the clients people use do (undici
+    // closes it by default, in case a server sends a body anyway): otherwise the HEAD phase
+    // measured a TCP connection per request.
+    pool.dispatch({ method, path, headers, body, reset: false }, {
       // Its presence tells undici this handler speaks the controller API.
       onRequestStart () {},
       onResponseStart (_controller, statusCode) { status = statusCode },
