@@ -139,8 +139,8 @@ function medianRatios (rounds: Round[]): PhaseRatio[] {
 /** Every size against every endpoint, taking turns by size; the whole of it `rounds` times. */
 export async function runBench (opts: BenchOptions): Promise<BenchResult> {
   const started = new Date().toISOString()
-  const count = opts.rounds ?? 1
-  if (!Number.isInteger(count) || count < 1) throw new Error(`--rounds: expected a whole number of at least 1, got ${count}`)
+  const roundCount = opts.rounds ?? 1
+  if (!Number.isInteger(roundCount) || roundCount < 1) throw new Error(`--rounds: expected a whole number of at least 1, got ${roundCount}`)
   for (const size of opts.warmup > 0 ? opts.sizes : []) {
     for (const e of opts.endpoints) {
       if (process.stderr.isTTY) process.stderr.write(`${e.label}: warming up with ${opts.warmup} ${formatSize(size)} objects\n`)
@@ -148,19 +148,19 @@ export async function runBench (opts: BenchOptions): Promise<BenchResult> {
     }
   }
   const rounds: Round[] = []
-  for (let k = 1; k <= count; k++) {
+  for (let k = 1; k <= roundCount; k++) {
     const container = k === 1 ? opts.container : `${opts.container}-round${k}`
     const runs = opts.endpoints.map((e) => ({ label: e.label, api: e.api, auth: e.auth, results: [] as PhaseResult[] }))
     for (const size of opts.sizes) {
       for (const [i, e] of opts.endpoints.entries()) {
-        if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects${count > 1 ? `, round ${k} of ${count}` : ''}\n`)
+        if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects${roundCount > 1 ? `, round ${k} of ${roundCount}` : ''}\n`)
         runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container }))
       }
     }
     rounds.push(runs.length === 2 ? { runs, ratios: compareRuns(runs[0].results, runs[1].results) } : { runs })
   }
-  const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup, rounds: count }
-  if (count === 1) return { format: 1, started, workload, ...rounds[0] }
+  const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup, rounds: roundCount }
+  if (roundCount === 1) return { format: 1, started, workload, ...rounds[0] }
   const result: BenchResult = { format: 1, started, workload, runs: medianRuns(rounds), rounds }
   if (rounds[0].ratios !== undefined) result.ratios = medianRatios(rounds)
   return result
