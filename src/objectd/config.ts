@@ -11,6 +11,8 @@ export interface ObjectdConfig {
   devices: string
   /** Objects up to this size live inside their LevelDB row instead of a data file. */
   inline_max_bytes: number
+  /** Data files larger than this leave the kernel's page cache once written (Swift's keep_cache_size). */
+  keep_cache_size: number
   /** Seconds a tombstone (object, container row, deleted container) is kept before it is reclaimed. */
   reclaim_age: number
   /** Seconds to wait for a listing update's answer before keeping it as an async pending. */
@@ -42,6 +44,7 @@ const schema: SectionSchema = {
   bind_port: { type: 'number', min: 0, max: 65535 },
   devices: { type: 'string' },
   inline_max_bytes: { type: 'number', default: 65536, min: 0, max: 16 * 1024 * 1024 },
+  keep_cache_size: { type: 'number', default: 5 * 1024 * 1024, min: 0 },
   reclaim_age: { type: 'number', default: 604800, min: 0 },
   node_timeout: { type: 'number', default: 3, min: 0.01 },
   conn_timeout: { type: 'number', default: 0.5, min: 0.01 },

@@ -28,8 +28,10 @@ export interface ReceivedBody {
   tmpPath?: string
 }
 
-export interface DataFileStats {
+export interface DataFileHooks {
   onFsync?: (seconds: number) => void
+  /** A data file of `size` bytes is durable at `path`. */
+  onPlaced?: (path: string, size: number) => void
 }
 
 /**
@@ -40,7 +42,7 @@ const WRITE_BATCH_BYTES = 1024 * 1024
 
 /** Reads a request body; `expected` is Content-Length when the body is not chunked. */
 export async function receiveBody (req: IncomingMessage, device: Device, expected: number | undefined,
-  inlineMax: number, stats: DataFileStats): Promise<ReceivedBody> {
+  inlineMax: number, hooks: DataFileHooks): Promise<ReceivedBody> {
   const md5 = createHash('md5')
   // The whole body while it may still be inline; afterwards, what the next write will carry.
   const chunks: Buffer[] = []
@@ -72,7 +74,7 @@ export async function receiveBody (req: IncomingMessage, device: Device, expecte
       if (chunks.length > 0) await file.writev(chunks)
       const started = process.hrtime.bigint()
       await file.sync()
-      stats.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
+      hooks.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
       await file.close()
       file = undefined
       return { size, etag: md5.digest('hex'), tmpPath }
@@ -97,7 +99,7 @@ export function dataFileName (device: Device, policy: number, part: number, name
 }
 
 /** Moves a synced temp file to its final place and makes the rename durable. */
-export async function placeDataFile (device: Device, tmpPath: string, relPath: string, stats: DataFileStats): Promise<void> {
+export async function placeDataFile (device: Device, tmpPath: string, relPath: string, size: number, hooks: DataFileHooks): Promise<void> {
   const finalPath = join(device.path, relPath)
   const dir = dirname(finalPath)
   try {
@@ -110,13 +112,14 @@ export async function placeDataFile (device: Device, tmpPath: string, relPath: s
     } finally {
       await dh.close()
     }
-    stats.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
+    hooks.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
   } catch (err) {
     await rm(tmpPath, { force: true })
     await rm(finalPath, { force: true })
     if (isDiskFull(err)) throw new InsufficientStorage(`device ${device.name} is full`)
     throw err
   }
+  hooks.onPlaced?.(finalPath, size)
 }
 
 /** Removes a data file that no row names any more (a replaced version or a losing write). */

@@ -17,6 +17,7 @@ import { DeviceSet } from './device.js'
 import { Housekeeping } from './housekeeping.js'
 import { createMetrics } from './metrics.js'
 import { ObjectStore } from './object-store.js'
+import { PageCache } from './page-cache.js'
 import { Recon } from './recon.js'
 import { registerReconMetrics } from './recon-metrics.js'
 import { RingVersions } from './ring-versions.js'
@@ -59,11 +60,15 @@ export async function main (argv: string[]): Promise<void> {
   })
   const reporter = new AccountReporter(() => containers, sender, conf.account_update_delay_ms, log)
   const containers = new ContainerDb(secrets, (ref) => { reporter.schedule(ref) })
-  const dataStats = { onFsync: (seconds: number) => { metrics.fsyncs.observe(seconds) } }
+  const pageCache = new PageCache(conf.keep_cache_size, log)
+  const dataHooks = {
+    onFsync: (seconds: number) => { metrics.fsyncs.observe(seconds) },
+    onPlaced: (path: string, size: number) => { pageCache.release(path, size) }
+  }
   const s: Services = {
     conf, policies: new Set(cluster.policies.map((p) => p.index)), devices,
-    objects: new ObjectStore(secrets, dataStats), containers, accounts: new AccountDb(secrets), reporter,
-    sender, pendings, recon, metrics, dataStats, log
+    objects: new ObjectStore(secrets, dataHooks), containers, accounts: new AccountDb(secrets), reporter,
+    sender, pendings, recon, metrics, dataHooks, pageCache, log
   }
 
   await recon.load()

@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { httpDate, parseTimestamp, timestampSeconds } from '../common/timestamp.js'
 import { BadRequest, CorruptBody, HttpError, NotFound } from './errors.js'
@@ -61,7 +62,7 @@ async function put (s: Services, ctx: RequestContext): Promise<void> {
   // The write itself refuses a stale timestamp; the early check only saves streaming a body that
   // would be refused, and costs a read per PUT, so a body that goes inline skips it.
   if (expected === undefined || expected > s.conf.inline_max_bytes) await s.objects.checkNewer(ref, ts)
-  const body = await receiveBody(req, ref.device, expected, s.conf.inline_max_bytes, s.dataStats)
+  const body = await receiveBody(req, ref.device, expected, s.conf.inline_max_bytes, s.dataHooks)
   s.metrics.bytesIn.inc(body.size)
   const clientEtag = header(req, 'etag')
   if (clientEtag !== undefined && unquote(clientEtag) !== body.etag) {
@@ -218,6 +219,7 @@ async function writeWholeFile (s: Services, res: ServerResponse, ref: ObjectRef,
     }
   })
   await pipeline(file.createReadStream({ start: 0, end: meta.size - 1, autoClose: false, highWaterMark: READ_CHUNK_BYTES }), checking, res)
+  s.pageCache.release(join(ref.device.path, meta.file as string), meta.size)
 }
 
 async function quarantineCorrupt (s: Services, ref: ObjectRef, dataTs: string): Promise<void> {

@@ -14,7 +14,7 @@ import type { TxnView } from './group-commit.js'
 import { hashKey, objectKey, objectRole, suffixOf } from './keys.js'
 import { decodeMeta, decodeRecord, effectiveTimestamp, encodeRecord, isExpired, type ObjectMeta, type ObjectRecord } from './object-record.js'
 import { applyHashDelta, entryDigest, xorInto } from './partition-hashes.js'
-import { dataFileName, placeDataFile, removeDataFile, type DataFileStats, type ReceivedBody } from './data-files.js'
+import { dataFileName, placeDataFile, removeDataFile, type DataFileHooks, type ReceivedBody } from './data-files.js'
 
 export interface ObjectRef {
   device: Device
@@ -44,7 +44,7 @@ function conflict (stored: ObjectMeta): Conflict {
 }
 
 export class ObjectStore {
-  constructor (private readonly secrets: HashSecrets, private readonly dataStats: DataFileStats) {}
+  constructor (private readonly secrets: HashSecrets, private readonly dataHooks: DataFileHooks) {}
 
   ref (device: Device, policy: number, part: number, account: string, container: string, object: string): ObjectRef {
     const nameHash = hashPathHex(this.secrets, account, container, object)
@@ -70,7 +70,7 @@ export class ObjectStore {
   async put (ref: ObjectRef, spec: PutSpec): Promise<WriteResult> {
     const { body } = spec
     const file = body.tmpPath === undefined ? undefined : dataFileName(ref.device, ref.policy, ref.part, ref.nameHash, spec.ts)
-    if (file !== undefined && body.tmpPath !== undefined) await placeDataFile(ref.device, body.tmpPath, file, this.dataStats)
+    if (file !== undefined && body.tmpPath !== undefined) await placeDataFile(ref.device, body.tmpPath, file, body.size, this.dataHooks)
     const meta: ObjectMeta = {
       v: 1, name: fullName(ref), ts: spec.ts, size: body.size, etag: body.etag, headers: spec.headers
     }

@@ -5,10 +5,11 @@ import type { AccountReporter } from './account-reporter.js'
 import type { AsyncPendings } from './async-pending.js'
 import type { ObjectdConfig } from './config.js'
 import type { ContainerDb } from './container-db.js'
-import type { DataFileStats } from './data-files.js'
+import type { DataFileHooks } from './data-files.js'
 import type { DeviceSet } from './device.js'
 import type { Metrics } from './metrics.js'
 import type { ObjectStore } from './object-store.js'
+import type { PageCache } from './page-cache.js'
 import type { Recon } from './recon.js'
 import type { UpdateSender } from './update-sender.js'
 
@@ -24,6 +25,7 @@ export interface Services {
   pendings: AsyncPendings
   recon: Recon
   metrics: Metrics
-  dataStats: DataFileStats
+  dataHooks: DataFileHooks
+  pageCache: PageCache
   log: Logger
 }
