@@ -4,7 +4,8 @@
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, stat, statfs } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
@@ -12,6 +13,7 @@ import { until } from '../helpers/until.js'
 import { call, startObjectd, ts } from './helpers.js'
 
 const run = promisify(execFile)
+const TMPFS_MAGIC = 0x01021994
 
 async function residentPages (path: string): Promise<number> {
   const { stdout } = await run('fincore', ['--noheadings', '--output', 'PAGES', path])
@@ -33,7 +35,10 @@ async function dataFileOfSize (devicesDir: string, size: number): Promise<string
   return found[0]
 }
 
-t.test('page cache: large bodies are dropped after their fsync and after a whole read', async (t) => {
+const onTmpfs = (await statfs(tmpdir())).type === TMPFS_MAGIC
+const skip = onTmpfs ? 'the temp directory is a tmpfs, whose files live in the page cache and cannot leave it' : false
+
+t.test('page cache: large bodies are dropped after their fsync and after a whole read', { skip }, async (t) => {
   const od = await startObjectd(t, { objectd: { keep_cache_size: 1024 * 1024 } })
   const put = async (name: string, size: number): Promise<string> => {
     const res = await call(od.base, 'PUT', `/sda/3/AUTH_a/c/${name}`, { 'x-timestamp': ts() }, randomBytes(size))
