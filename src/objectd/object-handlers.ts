@@ -152,15 +152,16 @@ async function getOrHead (s: Services, ctx: RequestContext): Promise<void> {
   }
   const head = ctx.method === 'HEAD'
   // Open the file before answering, so a concurrent overwrite cannot remove it under us.
-  const file = meta.file === undefined || head ? undefined : await openDataFile(ref.device, meta.file).catch(() => { throw new NotFound('data file vanished (concurrent overwrite)') })
+  const relPath = head ? undefined : meta.file
+  const file = relPath === undefined ? undefined : await openDataFile(ref.device, relPath).catch(() => { throw new NotFound('data file vanished (concurrent overwrite)') })
   try {
     if (ranges === undefined || ranges.length === 0) {
       headers['Content-Length'] = meta.size
-      const fromFile = file !== undefined && meta.size > 0
+      const fromFile = file !== undefined && relPath !== undefined && meta.size > 0
       if (fromFile) headers[CHECKED_BODY] = 'md5'
       res.writeHead(200, headers)
       if (head) { res.end(); return }
-      if (fromFile) await writeWholeFile(s, res, ref, meta, file)
+      if (fromFile) await writeWholeFile(s, res, ref, meta, file, relPath)
       else await writeRange(res, inline, file, { start: 0, end: meta.size - 1 }, true)
     } else if (ranges.length === 1) {
       const r = ranges[0]
@@ -195,7 +196,7 @@ const READ_CHUNK_BYTES = 1024 * 1024
  * Inline objects are LevelDB rows, which the auditor itself reads through this GET and
  * quarantines on its own verdict; the proxy checks those itself.
  */
-async function writeWholeFile (s: Services, res: ServerResponse, ref: ObjectRef, meta: ObjectMeta, file: Handle): Promise<void> {
+async function writeWholeFile (s: Services, res: ServerResponse, ref: ObjectRef, meta: ObjectMeta, file: Handle, relPath: string): Promise<void> {
   const md5 = createHash('md5')
   let unread = meta.size
   let lastByte: Buffer | undefined
@@ -219,7 +220,7 @@ async function writeWholeFile (s: Services, res: ServerResponse, ref: ObjectRef,
     }
   })
   await pipeline(file.createReadStream({ start: 0, end: meta.size - 1, autoClose: false, highWaterMark: READ_CHUNK_BYTES }), checking, res)
-  s.pageCache.release(join(ref.device.path, meta.file as string), meta.size)
+  s.pageCache.release(join(ref.device.path, relPath), meta.size)
 }
 
 async function quarantineCorrupt (s: Services, ref: ObjectRef, dataTs: string): Promise<void> {
