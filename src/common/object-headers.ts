@@ -16,6 +16,14 @@ const STORED_EXACT = new Set([
   'x-symlink-target-account'
 ])
 
+/** Marks a static large object's manifest (Swift's SLO). */
+export const MANIFEST_HEADER = 'x-static-large-object'
+
+/** Whether stored headers (lowercase names) are a manifest's: Swift takes any of its truthy spellings. */
+export function isManifest (headers: Record<string, string>): boolean {
+  return /^(true|yes|1|on)$/i.test(headers[MANIFEST_HEADER] ?? '')
+}
+
 const STORED_PREFIXES = ['x-object-meta-', 'x-object-sysmeta-', 'x-object-transient-sysmeta-']
 
 /** name must be lowercase. */

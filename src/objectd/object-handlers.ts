@@ -13,6 +13,7 @@ import { discardBody, openDataFile, receiveBody } from './data-files.js'
 import { byteRangesBody, evaluateConditions, IGNORE_RANGE_IF_PRESENT, missingFailsIfMatch, parseRange, rangeApplies, type ByteRange } from '../common/http-conditionals.js'
 import { header, isReplication, policyIndex, requireTimestamp, send, updateTargets, type RequestContext } from './http-util.js'
 import { headersForPost, headersForPut } from './object-headers.js'
+import { isManifest } from '../common/object-headers.js'
 import { effectiveTimestamp, isExpired, type ObjectMeta, type ObjectRecord } from './object-record.js'
 import type { ObjectRef } from './object-store.js'
 import type { ObjectRow } from './container-db.js'
@@ -80,11 +81,22 @@ async function put (s: Services, ctx: RequestContext): Promise<void> {
   send(res, 201, { ETag: body.etag, 'X-Backend-Timestamp': ts })
 }
 
+/**
+ * Keeps a live manifest from a DELETE that asks so: whoever deletes a large object with its
+ * segments must read the manifest first, and needs that read only when there is one.
+ */
+function keepManifest (stored: ObjectMeta): void {
+  if (stored.deleted !== true && isManifest(stored.headers) && !isExpired(stored, nowSeconds())) {
+    throw new HttpError(412, 'the object is a manifest', { 'X-Backend-Manifest': 'true' })
+  }
+}
+
 async function del (s: Services, ctx: RequestContext): Promise<void> {
   const ts = requireTimestamp(ctx.req)
   updateTargets(ctx.req, 'x-container')
   const ref = await objectRef(s, ctx)
-  const { previous } = await s.objects.delete(ref, ts)
+  const veto = header(ctx.req, 'x-backend-unless-manifest') === 'true' ? keepManifest : undefined
+  const { previous } = await s.objects.delete(ref, ts, veto)
   const existed = previous !== undefined && previous.deleted !== true && !isExpired(previous, nowSeconds())
   await updateContainers(s, ctx, ref, {
     name: ref.object, timestamp: ts, size: 0, content_type: '', etag: '', deleted: true, storage_policy_index: ref.policy

@@ -86,10 +86,13 @@ export class ObjectStore {
     }
   }
 
-  /** Writes a tombstone; `previous` tells whether there was something to delete. */
-  async delete (ref: ObjectRef, ts: string): Promise<WriteResult> {
+  /**
+   * Writes a tombstone; `previous` tells whether there was something to delete. `veto` sees the
+   * stored row inside the transaction and may throw to keep it.
+   */
+  async delete (ref: ObjectRef, ts: string, veto?: (stored: ObjectMeta) => void): Promise<WriteResult> {
     const meta: ObjectMeta = { v: 1, name: fullName(ref), ts, deleted: true, size: 0, etag: '', headers: {} }
-    const result = await this.write(ref, meta, () => encodeRecord(meta))
+    const result = await this.write(ref, meta, () => encodeRecord(meta), veto)
     if (result.previous?.file !== undefined) await removeDataFile(ref.device, result.previous.file)
     return result
   }
@@ -128,7 +131,8 @@ export class ObjectStore {
     })
   }
 
-  private async write (ref: ObjectRef, meta: ObjectMeta, encode: () => Buffer): Promise<WriteResult> {
+  private async write (ref: ObjectRef, meta: ObjectMeta, encode: () => Buffer,
+    veto?: (stored: ObjectMeta) => void): Promise<WriteResult> {
     const hk = hashKey(objectRole(ref.policy), ref.part, suffixOf(ref.nameHash))
     return await ref.device.commit.run({
       reads: [ref.key, hk],
@@ -136,6 +140,7 @@ export class ObjectStore {
         const value = view.get(ref.key)
         const previous = value === undefined ? undefined : decodeMeta(value)
         if (previous !== undefined && effectiveTimestamp(previous) >= effectiveTimestamp(meta)) throw conflict(previous)
+        if (previous !== undefined && veto !== undefined) veto(previous)
         view.put(ref.key, encode())
         this.updateHash(view, ref, previous, meta)
         return { previous }

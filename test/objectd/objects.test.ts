@@ -69,6 +69,30 @@ t.test('objects', async (t) => {
     t.equal((await call(base, 'GET', name)).text, 'new')
   })
 
+  t.test('a DELETE unless-manifest keeps a live manifest and deletes anything else', async (t) => {
+    const unless = { 'x-backend-unless-manifest': 'true' }
+    const manifest = '/sda/7/AUTH_a/c/manifest'
+    t.equal((await call(base, 'PUT', manifest, { 'x-timestamp': ts(), 'x-static-large-object': 'True' }, '[]')).status, 201)
+    const refused = await call(base, 'DELETE', manifest, { ...unless, 'x-timestamp': ts() })
+    t.equal(refused.status, 412)
+    t.equal(refused.headers['x-backend-manifest'], 'true')
+    t.equal((await call(base, 'GET', manifest)).text, '[]', 'the manifest is still there')
+    t.equal((await call(base, 'DELETE', manifest, { 'x-timestamp': ts() })).status, 204, 'a plain DELETE removes it')
+
+    const plain = '/sda/7/AUTH_a/c/plain'
+    t.equal((await call(base, 'PUT', plain, { 'x-timestamp': ts() }, 'data')).status, 201)
+    const deleted = await call(base, 'DELETE', plain, { ...unless, 'x-timestamp': ts() })
+    t.equal(deleted.status, 204)
+    t.notOk(deleted.headers['x-backend-manifest'])
+    t.equal((await call(base, 'GET', plain)).status, 404)
+    t.equal((await call(base, 'DELETE', plain, { ...unless, 'x-timestamp': ts() })).status, 404, 'over a tombstone')
+
+    const expired = '/sda/7/AUTH_a/c/expired-manifest'
+    const past = String(Math.floor(Date.now() / 1000) - 10)
+    t.equal((await call(base, 'PUT', expired, { 'x-timestamp': ts(), 'x-static-large-object': 'yes', 'x-delete-at': past }, '[]')).status, 201)
+    t.equal((await call(base, 'DELETE', expired, { ...unless, 'x-timestamp': ts() })).status, 404, 'an expired manifest is not kept')
+  })
+
   t.test('large objects go to a data file; overwrite removes the old one', async (t) => {
     const name = '/sda/7/AUTH_a/c/large'
     const data = randomBytes(300 * 1024)

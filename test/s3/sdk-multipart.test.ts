@@ -7,6 +7,9 @@ import {
 } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import t from 'tap'
+import { defaultPolicy, objectRingName } from '../../src/common/config.js'
+import { nowTimestamp } from '../../src/common/timestamp.js'
+import { findTarget, loadRings } from '../../src/ops/cluster.js'
 import { startCluster } from '../helpers/cluster.js'
 import { client, errorCode } from './helpers.js'
 
@@ -182,6 +185,30 @@ t.test('part numbers up to 10,000', async (t) => {
     MultipartUpload: { Parts: [{ ETag: first.ETag, PartNumber: 1 }, { ETag: last.ETag, PartNumber: 10000 }] }
   }))
   t.equal((await s3.send(new HeadObjectCommand({ Bucket: 'mpu', Key: 'sparse' }))).ContentLength, part1.length + 3)
+})
+
+t.test('a manifest left on one replica still takes its segments with it', async (t) => {
+  const { uploadId, etags } = await upload('mixed/object', [part1, part3])
+  await s3.send(new CompleteMultipartUploadCommand({
+    Bucket: 'mpu', Key: 'mixed/object', UploadId: uploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) }
+  }))
+  const target = await findTarget({ data: cluster.layout.dataDir })
+  const policy = defaultPolicy(target.cluster.policies)
+  const ring = (await loadRings(target.cluster)).get(objectRingName(policy.index))
+  if (ring === undefined) throw new Error('no object ring')
+  const { part, nodes } = ring.getNodes('AUTH_test', 'mpu', 'mixed/object')
+  // Tombstones straight on two primaries, as if a deletion had reached only them.
+  for (const d of nodes.slice(0, 2)) {
+    const res = await fetch(`http://${d.ip}:${d.port}/${d.device}/${part}/AUTH_test/mpu/mixed/object`, {
+      method: 'DELETE', headers: { 'x-timestamp': nowTimestamp(), 'x-backend-storage-policy-index': String(policy.index) }
+    })
+    t.equal(res.status, 204)
+  }
+  await s3.send(new DeleteObjectCommand({ Bucket: 'mpu', Key: 'mixed/object' }))
+  const { token, storageUrl } = await cluster.auth()
+  const segments = await fetch(`${storageUrl}/mpu+segments?format=json&prefix=mixed/`, { headers: { 'x-auth-token': token } })
+  t.same(segments.status === 200 ? await segments.json() : [], [], 'the segments are gone')
+  t.equal((await fetch(`${storageUrl}/mpu/mixed/object`, { headers: { 'x-auth-token': token } })).status, 404)
 })
 
 t.test('deleting a multipart object removes its segments', async (t) => {

@@ -19,12 +19,12 @@ import { createHash, randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { byteRangesBody, evaluateConditions, parseRange } from '../../common/http-conditionals.js'
 import { SWIFT_BYTES } from '../../common/content-type.js'
+import { MANIFEST_HEADER, isManifest } from '../../common/object-headers.js'
 import type { BackendHeaders } from '../backend/client.js'
 import { CoreError } from './errors.js'
 import type { ObjectRef, ObjectResponse, Objects, Precondition, PutResult } from './objects.js'
 import type { ObjectStore } from './store.js'
 
-export const MANIFEST_HEADER = 'x-static-large-object'
 /** Marks a dynamic large object (Swift's DLO, expanded by the Swift API's dlo middleware). */
 export const DLO_MANIFEST_HEADER = 'x-object-manifest'
 export const SLO_ETAG = 'x-object-sysmeta-slo-etag'
@@ -73,10 +73,6 @@ export interface Segment {
   range?: string
   /** The segment is itself a manifest. */
   sub_slo?: boolean
-}
-
-export function isManifest (headers: Record<string, string>): boolean {
-  return /^(true|yes|1|on)$/i.test(headers[MANIFEST_HEADER] ?? '')
 }
 
 /**
@@ -373,8 +369,8 @@ export class LargeObjects {
    * whoever deletes it has no right to.
    */
   async deleteWithSegments (ref: ObjectRef, segmentsIn: string): Promise<number> {
-    const head = await this.objects.get(ref, 'HEAD', {}, false, true)
-    if (!isManifest(head.headers)) return await this.objects.delete(ref)
+    const plain = await this.objects.deleteUnlessManifest(ref)
+    if (plain !== 'manifest') return plain
     const order = await this.deletionOrder(ref)
     const status = await this.objects.delete(ref)
     for (const { ref: r } of order.slice(0, -1)) {

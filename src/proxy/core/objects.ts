@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream'
 import { namesSwiftParam } from '../../common/content-type.js'
-import { storedObjectHeaders } from '../../common/object-headers.js'
+import { MANIFEST_HEADER, isManifest, storedObjectHeaders } from '../../common/object-headers.js'
 import { nowTimestamp } from '../../common/timestamp.js'
 import type { Device, Ring } from '../../ring/index.js'
 import { backendPath, drain, type BackendHeaders, type BackendResponse } from '../backend/client.js'
@@ -16,11 +16,11 @@ import { CoreError, unavailable } from './errors.js'
 import { objectBody } from './get-stream.js'
 import type { ContainerInfo } from './info.js'
 import { IGNORE_RANGE_IF_PRESENT } from '../../common/http-conditionals.js'
-import { DLO_MANIFEST_HEADER, ETAG_IS_AT, LargeObjects, MANIFEST_HEADER, isManifest, withoutManifestHeaders } from './large-objects.js'
+import { DLO_MANIFEST_HEADER, ETAG_IS_AT, LargeObjects, withoutManifestHeaders } from './large-objects.js'
 import { PutFanout } from './put-stream.js'
 import { hasContainerQuota, type Quotas } from './quotas.js'
 import { bestStatus } from './quorum.js'
-import { readAll, readFirst, writeAll, type Target } from './replicate.js'
+import { readAll, readFirst, writeAll, type Target, type WriteAllResult } from './replicate.js'
 
 /** Swift's default limit on a single upload: 5 GiB; larger objects are made of segments. */
 export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024
@@ -296,17 +296,34 @@ export class Objects {
 
   async delete (ref: ObjectRef): Promise<number> {
     if (this.overrides.delete !== undefined) return await this.overrides.delete(ref)
+    return (await this.deleteReplicas(ref, {})).status
+  }
+
+  /**
+   * Deletes the object unless a replica holds a manifest (SLO): then 'manifest', and the
+   * replicas that held one still do. Saves a plain object's deletion the read that looks for a
+   * manifest. A view whose delete is overridden answers 'manifest' at once, so that its own
+   * delete decides.
+   */
+  async deleteUnlessManifest (ref: ObjectRef): Promise<number | 'manifest'> {
+    if (this.overrides.delete !== undefined) return 'manifest'
+    const result = await this.deleteReplicas(ref, { 'x-backend-unless-manifest': 'true' })
+    return result.responses.some((r) => r.headers['x-backend-manifest'] === 'true') ? 'manifest' : result.status
+  }
+
+  private async deleteReplicas (ref: ObjectRef, headers: BackendHeaders): Promise<WriteAllResult> {
     const info = await this.containerOf(ref)
     const target = this.target(ref, this.ringFor(info))
     const update = this.containerUpdate(ref)
     const timestamp = nowTimestamp()
     const result = await writeAll(this.ctx, target, 'DELETE', this.pathFor(ref, target.part), (node, replica) => ({
+      ...headers,
       ...update(node, replica),
       'x-timestamp': timestamp,
       'x-backend-storage-policy-index': String(info.policyIndex)
     }))
     this.forgetUsage(ref, info)
-    return result.status
+    return result
   }
 
   /**

@@ -6,7 +6,8 @@
  * other object is one part.
  */
 import { CoreError } from '../core/errors.js'
-import { SLO_ETAG, isManifest, segmentLength } from '../core/large-objects.js'
+import { isManifest } from '../../common/object-headers.js'
+import { SLO_ETAG, segmentLength } from '../core/large-objects.js'
 import type { ObjectRef } from '../core/objects.js'
 import type { ObjectStore } from '../core/store.js'
 import { S3Error } from './errors.js'

@@ -28,7 +28,8 @@
  */
 import { createHash } from 'node:crypto'
 import { parseRange } from '../../../common/http-conditionals.js'
-import { isManifest, segmentLength, segmentRef, sloEtag, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
+import { isManifest } from '../../../common/object-headers.js'
+import { segmentLength, segmentRef, sloEtag, SLO_ETAG, SLO_SIZE, type Segment } from '../../core/large-objects.js'
 import { CoreError } from '../../core/errors.js'
 import type { ObjectRef } from '../../core/objects.js'
 import type { SwiftContext, SwiftRequest } from '../context.js'
