@@ -8,10 +8,10 @@ import type { ListEntry } from '../core/listing-pages.js'
 import { SLO_S3_ETAG } from './multipart-keys.js'
 import { bucketOf, isoTime, requireBucket } from './buckets.js'
 import type { S3Context, S3Request } from './context.js'
-import { S3Error, invalidArgument } from './errors.js'
+import { S3Error, escapeXml, invalidArgument } from './errors.js'
 import { sendXml } from './respond.js'
 import { awsUriEncode } from './sigv4.js'
-import type { XmlObject } from './xml.js'
+import { XmlFragment, element, type XmlObject } from './xml.js'
 
 const MAX_KEYS = 1000
 /** Above every real key under a common prefix: resuming after `a/` skips all of `a/...`. */
@@ -77,16 +77,20 @@ export async function listPage (ctx: S3Context, account: string, container: stri
  * row's `hash` is the manifest's MD5). Rows stored before `slo_etag` was listed have their SLO ETag as `hash`.
  */
 export async function withLargeObjectFacts (ctx: S3Context, account: string, container: string, entries: Entry[]): Promise<void> {
-  await Promise.all(entries.map(async (e) => {
-    if ('prefix' in e) return
-    const { s3_etag: s3Etag, slo_etag: slo } = e.row
+  const lookups: Array<Promise<void>> = []
+  for (const e of entries) {
+    if ('prefix' in e) continue
+    const row = e.row
+    const { s3_etag: s3Etag, slo_etag: slo } = row
     if (s3Etag !== undefined) {
-      e.row.hash = s3Etag.replaceAll('"', '')
+      row.hash = s3Etag.replaceAll('"', '')
     } else if (slo !== undefined) {
-      const head = await ctx.store.objects.get({ account, container, object: e.row.name }, 'HEAD', {}, false, true)
-      e.row.hash = head.headers[SLO_S3_ETAG] ?? slo.replaceAll('"', '')
+      lookups.push(ctx.store.objects.get({ account, container, object: row.name }, 'HEAD', {}, false, true).then((head) => {
+        row.hash = head.headers[SLO_S3_ETAG] ?? slo.replaceAll('"', '')
+      }))
     }
-  }))
+  }
+  await Promise.all(lookups)
 }
 
 export function encoder (r: S3Request): (s: string) => string {
@@ -99,20 +103,19 @@ export function owner (r: S3Request): XmlObject {
   return { ID: r.account, DisplayName: r.account }
 }
 
-function contents (page: ListPage, enc: (s: string) => string, withOwner: XmlObject | undefined): XmlObject[] {
-  const out: XmlObject[] = []
+/** The page's objects as `<Contents>` elements, and how many. */
+function contents (page: ListPage, enc: (s: string) => string, withOwner: XmlObject | undefined): { xml: XmlFragment, count: number } {
+  const ownerXml = element('Owner', withOwner)
+  let xml = ''
+  let count = 0
   for (const e of page.entries) {
     if ('prefix' in e) continue
-    out.push({
-      Key: enc(e.row.name),
-      LastModified: isoTime(e.row.last_modified),
-      ETag: `"${e.row.hash}"`,
-      Size: e.row.bytes,
-      ...(withOwner !== undefined ? { Owner: withOwner } : {}),
-      StorageClass: 'STANDARD'
-    })
+    const row = e.row
+    xml += `<Contents><Key>${escapeXml(enc(row.name))}</Key><LastModified>${isoTime(row.last_modified)}</LastModified>` +
+      `<ETag>&quot;${escapeXml(row.hash)}&quot;</ETag><Size>${row.bytes}</Size>${ownerXml}<StorageClass>STANDARD</StorageClass></Contents>`
+    count++
   }
-  return out
+  return { xml: new XmlFragment(xml), count }
 }
 
 function commonPrefixes (page: ListPage, enc: (s: string) => string): XmlObject[] {
@@ -138,7 +141,7 @@ export async function listObjectsV1 (ctx: S3Context, r: S3Request): Promise<void
     ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
     ...(r.query.has('encoding-type') ? { EncodingType: 'url' } : {}),
     IsTruncated: page.truncated,
-    Contents: contents(page, enc, owner(r)),
+    Contents: contents(page, enc, owner(r)).xml,
     CommonPrefixes: commonPrefixes(page, enc)
   })
 }
@@ -160,7 +163,7 @@ export async function listObjectsV2 (ctx: S3Context, r: S3Request): Promise<void
   const maxKeys = maxKeysOf(r)
   const fetchOwner = r.query.get('fetch-owner') === 'true'
   const page = await listPage(ctx, r.account, bucketOf(r), { prefix, delimiter, after, maxKeys })
-  const items = contents(page, enc, fetchOwner ? owner(r) : undefined)
+  const objects = contents(page, enc, fetchOwner ? owner(r) : undefined)
   const prefixes = commonPrefixes(page, enc)
   sendXml(r, 200, 'ListBucketResult', {
     Name: bucketOf(r),
@@ -168,12 +171,12 @@ export async function listObjectsV2 (ctx: S3Context, r: S3Request): Promise<void
     ...(token !== null ? { ContinuationToken: token } : {}),
     ...(startAfter !== '' ? { StartAfter: enc(startAfter) } : {}),
     ...(page.truncated ? { NextContinuationToken: Buffer.from(page.last, 'utf8').toString('base64url') } : {}),
-    KeyCount: items.length + prefixes.length,
+    KeyCount: objects.count + prefixes.length,
     MaxKeys: maxKeys,
     ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
     ...(r.query.has('encoding-type') ? { EncodingType: 'url' } : {}),
     IsTruncated: page.truncated,
-    Contents: items,
+    Contents: objects.xml,
     CommonPrefixes: prefixes
   })
 }

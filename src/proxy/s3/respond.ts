@@ -2,11 +2,11 @@
 import type { FastifyReply } from 'fastify'
 import type { S3Request } from './context.js'
 import { errorBody, type S3Error } from './errors.js'
-import { renderXml, type XmlObject } from './xml.js'
+import { renderXml, type XmlElement } from './xml.js'
 
 const XML_TYPE = 'application/xml'
 
-export function sendXml (r: S3Request, status: number, root: string, body: XmlObject, headers: Record<string, string> = {}): void {
+export function sendXml (r: S3Request, status: number, root: string, body: XmlElement, headers: Record<string, string> = {}): void {
   r.reply.code(status).headers({ ...headers, 'content-type': XML_TYPE }).send(renderXml(root, body))
 }
 
