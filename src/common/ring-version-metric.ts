@@ -14,6 +14,8 @@ export function registerRingVersions (registry: Registry, versions: RingVersionS
     help: 'Version of each ring in use (value 1; the version is the label)',
     labelNames: ['ring', 'version'],
     registers: [registry],
+    // Proxy workers' metrics are summed (src/proxy/workers.ts): a version in use is still 1.
+    aggregator: 'max',
     async collect () {
       const current = await versions()
       this.reset()

@@ -38,6 +38,8 @@ export interface ProxyConfig {
   log_level: string
   /** Seconds a stopping proxy (SIGTERM) lets requests in flight finish before it cuts their connections. */
   shutdown_timeout: number
+  /** Processes serving on bind_port (Swift's `workers`): about one per core the proxy may use. */
+  workers: number
   /**
    * The Swift API's optional features, in order (src/proxy/swift/middleware/): leave one out to
    * turn it off. Pre-auth ones (cors, tempurl, formpost, staticweb) must come first.
@@ -81,6 +83,7 @@ const schema: SectionSchema = {
   tls_key: { type: 'string', default: '' },
   log_level: { type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   shutdown_timeout: { type: 'number', default: 60, min: 0 },
+  workers: { type: 'number', default: 1, min: 1, max: 64 },
   pipeline: { type: 'string[]', default: DEFAULT_PIPELINE },
   slo_min_segment_size: { type: 'number', default: 1, min: 1 },
   slo_max_manifest_segments: { type: 'number', default: 1000, min: 1 },

@@ -15,6 +15,7 @@ import { ObjectStore } from './core/store.js'
 import { createProxyMetrics } from './metrics.js'
 import { buildProxy } from './server.js'
 import { stopOnSignals } from './shutdown.js'
+import { WorkerPool, isForkedWorker, receiveListener, workerMetrics } from './workers.js'
 
 /** Token revocations live in account sysmeta, read and written through the core. */
 function accountMetaStore (store: ObjectStore): AccountMetaStore {
@@ -69,6 +70,8 @@ export async function main (argv: string[]): Promise<void> {
     keystone: keystoneConf.enabled ? new KeystoneAuth(keystoneConf) : undefined,
     revocations: new TokenRevocations(accountMetaStore(store))
   })
+  const forked = isForkedWorker()
+  const pool = new WorkerPool(metrics.registry, logger)
   const app = buildProxy({
     store,
     auth,
@@ -80,16 +83,23 @@ export async function main (argv: string[]): Promise<void> {
     clientTimeoutMs: conf.client_timeout * 1000,
     logger,
     metrics,
+    scrape: forked ? workerMetrics(metrics.registry) : conf.workers > 1 ? async () => await pool.scrape() : undefined,
     tls
   })
+  const release = async (): Promise<void> => {
+    rings.close()
+    await client.close()
+  }
+  const timeoutMs = conf.shutdown_timeout * 1000
+  if (forked) {
+    const listener = await receiveListener()
+    await app.ready()
+    await new Promise<void>((resolve) => { app.server.listen(listener, resolve) })
+    stopOnSignals(app, { timeoutMs, logger, release, forked: true })
+    return
+  }
   await app.listen({ host: conf.bind_ip, port: conf.bind_port })
-  logger.info({ address: `${conf.bind_ip}:${conf.bind_port}` }, 'proxy listening')
-  stopOnSignals(app, {
-    timeoutMs: conf.shutdown_timeout * 1000,
-    logger,
-    release: async () => {
-      rings.close()
-      await client.close()
-    }
-  })
+  logger.info({ address: `${conf.bind_ip}:${conf.bind_port}`, workers: conf.workers }, 'proxy listening')
+  pool.start(app.server, conf.workers - 1)
+  stopOnSignals(app, { timeoutMs, logger, release, alongside: async () => { await pool.stop() } })
 }

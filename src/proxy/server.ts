@@ -30,6 +30,8 @@ export interface ProxyDeps {
   s3: S3Options
   logger: Logger
   metrics: ProxyMetrics
+  /** What /metrics answers, when not this process's registry alone: every worker's (workers.ts). */
+  scrape?: () => Promise<string>
   tls?: { cert: string, key: string }
   /** A client connection idle this long (a body that stalls, a reader that stops) is closed, as Swift's client_timeout. */
   clientTimeoutMs: number
@@ -106,7 +108,7 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
       if (url === '/healthcheck') return await reply.header('content-type', 'text/plain').send('OK')
       if (url === '/info' || url.startsWith('/info?')) return await reply.header('content-type', 'application/json; charset=utf-8').send(info)
       if (url === '/metrics') {
-        return await reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
+        return await reply.header('content-type', deps.metrics.registry.contentType).send(await (deps.scrape?.() ?? deps.metrics.registry.metrics()))
       }
       if (isSwiftPath(url)) return await handleSwift(swiftCtx, req, reply)
       return await handleS3(s3Ctx, req, reply)

@@ -14,6 +14,14 @@ export interface ShutdownOptions {
   logger: Logger
   /** Releases what the proxy holds (rings, backend connections) once the server has closed. */
   release: () => Promise<void>
+  /** Runs from the start of the stop, with the server's close: stopping the forked workers. */
+  alongside?: () => Promise<void>
+  /**
+   * A forked worker (workers.ts) stops on SIGTERM from the first process, or when that process
+   * is gone; SIGINT, which Ctrl-C sends to every process of the terminal's group, is the first
+   * process's to pass on.
+   */
+  forked?: boolean
 }
 
 export function stopOnSignals (app: FastifyInstance, opts: ShutdownOptions): void {
@@ -24,7 +32,7 @@ export function stopOnSignals (app: FastifyInstance, opts: ShutdownOptions): voi
       app.server.closeAllConnections()
       process.exit(1)
     }, opts.timeoutMs)
-    void app.close()
+    void Promise.all([app.close(), opts.alongside?.()])
       .then(async () => { await opts.release() })
       .then(() => {
         clearTimeout(force)
@@ -36,5 +44,10 @@ export function stopOnSignals (app: FastifyInstance, opts: ShutdownOptions): voi
       })
   }
   process.once('SIGTERM', () => { stop('SIGTERM') })
-  process.once('SIGINT', () => { stop('SIGINT') })
+  if (opts.forked === true) {
+    process.on('SIGINT', () => {})
+    process.once('disconnect', () => { stop('disconnect') })
+  } else {
+    process.once('SIGINT', () => { stop('SIGINT') })
+  }
 }
