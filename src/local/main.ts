@@ -65,11 +65,13 @@ async function waitHealthy (url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not become healthy within ${timeoutMs} ms`)
 }
 
-function banner (layout: LocalLayout): string {
+// One write, so that a reader who has seen its first line has seen all of it.
+function banner (layout: LocalLayout, background: boolean): string {
   const url = `http://127.0.0.1:${layout.proxyPort}`
+  const noBackground = background ? '' : 'No background daemons (--no-background): nothing replicates, audits, updates or expires.\n'
   return `
 Ringstore is running: ${url}  (data in ${layout.dataDir}, logs in ${join(layout.dataDir, 'logs')})
-
+${noBackground}
 Credentials (Swift tempauth v1.0 at ${url}/auth/v1.0; S3 access key = user, secret = key):
   test:tester / testing      admin of AUTH_test
   test:tester2 / testing2    admin of AUTH_test
@@ -122,6 +124,5 @@ export async function main (argv: string[]): Promise<void> {
     await supervisor.stopAll()
     throw err
   }
-  process.stdout.write(banner(layout))
-  if (values['no-background']) process.stdout.write('No background daemons (--no-background): nothing replicates, audits, updates or expires.\n')
+  process.stdout.write(banner(layout, !values['no-background']))
 }

@@ -25,7 +25,11 @@ export interface ShutdownOptions {
 }
 
 export function stopOnSignals (app: FastifyInstance, opts: ShutdownOptions): void {
+  let stopping = false
   const stop = (signal: string): void => {
+    // A worker told to stop by its first process also sees that process go.
+    if (stopping) return
+    stopping = true
     opts.logger.info({ signal, timeoutSeconds: opts.timeoutMs / 1000 }, 'proxy stopping: finishing requests in flight')
     const force = setTimeout(() => {
       opts.logger.warn({ timeoutSeconds: opts.timeoutMs / 1000 }, 'shutdown timeout: cutting the connections still open')
