@@ -6,6 +6,7 @@
 import t from 'tap'
 import { issueToken } from '../../src/auth/index.js'
 import { startCluster } from '../helpers/cluster.js'
+import { until } from '../helpers/until.js'
 import { as, type Caller } from './helpers.js'
 
 const cluster = await startCluster(t, { overrides: { proxy: { info_cache_ttl: 1 }, auth: { failed_auth_burst: 10000 } } })
@@ -132,8 +133,13 @@ t.test('every request leaves one audit line; failures carry a reason and no secr
   const wrongKey = 'not-the-key-9f8e7d'
   const failed = await login(cluster.url, 'test:tester', wrongKey)
   t.equal(failed.status, 401)
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  const lines = cluster.proxy.output().split('\n').filter((l) => l.includes('"log":"audit"')).map((l) => JSON.parse(l) as Record<string, unknown>)
+  const auditLines = (): Array<Record<string, unknown>> =>
+    cluster.proxy.output().split('\n').filter((l) => l.includes('"log":"audit"')).map((l) => JSON.parse(l) as Record<string, unknown>)
+  // The proxy writes its log lines in batches, at least once a second.
+  const lines = await until('the audit lines of the three requests', () => {
+    const all = auditLines()
+    return [put, get, failed].every((res) => all.some((l) => l.trans_id === res.headers.get('x-trans-id'))) ? all : undefined
+  }, 5000)
   const byTx = (tx: string | null): Array<Record<string, unknown>> => lines.filter((l) => l.trans_id === tx)
   const putLines = byTx(put.headers.get('x-trans-id'))
   t.equal(putLines.length, 1, 'exactly one line for the PUT')
