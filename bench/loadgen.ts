@@ -9,8 +9,8 @@
  *     [--label ringstore --compare-auth http://127.0.0.1:18080/auth/v1.0 --compare-label swift] \
  *     [--warmup 1000] [--rounds 3] [--json result.json] [--chart result.svg]
  *
- * In compare mode the endpoints take turns size by size (A then B for each size), so a slow spell
- * of a shared machine hurts both rather than one. `--warmup N` first runs every phase with N
+ * In compare mode the endpoints take turns size by size (A then B for each size, B then A in the
+ * next round), so a slow spell of a shared machine hurts both rather than one. `--warmup N` first runs every phase with N
  * objects of each size against every endpoint, unmeasured, in a container of its own: a freshly
  * started server (Node's JIT, caches, LevelDB files) is slower than one that has served a while.
  * `--rounds N` measures the whole workload N times over, each round in a container of its own,
@@ -82,6 +82,8 @@ export interface EndpointRun { label: string, api: ApiName, auth: string, result
 
 export interface Round {
   runs: EndpointRun[]
+  /** The endpoints' labels in the order they ran in this round (see turnOrder). */
+  order: string[]
   /** Compare mode: first run ÷ second run. */
   ratios?: PhaseRatio[]
 }
@@ -136,7 +138,18 @@ function medianRatios (rounds: Round[]): PhaseRatio[] {
   })
 }
 
-/** Every size against every endpoint, taking turns by size; the whole of it `rounds` times. */
+/**
+ * Which endpoint goes first in round `k` (from 1): each in turn. The one that goes second
+ * follows the other's DELETE phase, and on one cluster (S3 against the Swift API) the PUT phase
+ * that came first met the LevelDB compactions of the other's deletes: S3 PUT measured 0.71-0.78x
+ * of the Swift API's in three rounds where S3 always went first, and 1.18-1.42x where it always
+ * went second. An even number of rounds gives each endpoint the first turn equally often.
+ */
+function turnOrder (endpoints: number, k: number): number[] {
+  return Array.from({ length: endpoints }, (_e, i) => (i + k - 1) % endpoints)
+}
+
+/** Every size against every endpoint, taking turns by size and by round; the whole of it `rounds` times. */
 export async function runBench (opts: BenchOptions): Promise<BenchResult> {
   const started = new Date().toISOString()
   const roundCount = opts.rounds ?? 1
@@ -151,13 +164,16 @@ export async function runBench (opts: BenchOptions): Promise<BenchResult> {
   for (let k = 1; k <= roundCount; k++) {
     const container = k === 1 ? opts.container : `${opts.container}-round${k}`
     const runs = opts.endpoints.map((e) => ({ label: e.label, api: e.api, auth: e.auth, results: [] as PhaseResult[] }))
+    const order = turnOrder(opts.endpoints.length, k)
     for (const size of opts.sizes) {
-      for (const [i, e] of opts.endpoints.entries()) {
+      for (const i of order) {
+        const e = opts.endpoints[i]
         if (process.stderr.isTTY) process.stderr.write(`${e.label}: ${formatSize(size)} objects${roundCount > 1 ? `, round ${k} of ${roundCount}` : ''}\n`)
         runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container }))
       }
     }
-    rounds.push(runs.length === 2 ? { runs, ratios: compareRuns(runs[0].results, runs[1].results) } : { runs })
+    const labels = order.map((i) => runs[i].label)
+    rounds.push(runs.length === 2 ? { runs, order: labels, ratios: compareRuns(runs[0].results, runs[1].results) } : { runs, order: labels })
   }
   const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup, rounds: roundCount }
   if (roundCount === 1) return { format: 1, started, workload, ...rounds[0] }

@@ -1,7 +1,8 @@
 /**
  * A small compare-mode bench run against a test cluster (the same proxy twice, to keep it short):
  * the JSON result has both runs and their ratios, and the SVG chart is written with a bar per
- * endpoint, phase and size. With rounds, each figure is the median of the rounds'.
+ * endpoint, phase and size. With rounds, each figure is the median of the rounds', and the
+ * endpoints take turns going first.
  */
 import t from 'tap'
 import { execFile } from 'node:child_process'
@@ -70,6 +71,7 @@ t.test('rounds: every round measured in its own container, each figure the media
   const names = await containerNames()
   t.ok(['rounds', 'rounds-round2', 'rounds-round3'].every((n) => names.includes(n)), 'a container per round')
   const rounds = result.rounds ?? []
+  t.same(rounds.map((r) => r.order), [['first', 'second'], ['second', 'first'], ['first', 'second']], 'the endpoints take turns going first')
   for (const [i, run] of result.runs.entries()) {
     for (const [j, phase] of run.results.entries()) {
       t.equal(phase.opsPerSec, middle(rounds.map((r) => r.runs[i].results[j].opsPerSec)), `${run.label} ${phase.phase}: the median round`)
