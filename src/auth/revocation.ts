@@ -18,8 +18,16 @@ export interface AccountMetaStore {
 
 const HEADER_PREFIX = 'x-account-sysmeta-tempauth-revoked-'
 
+/** Each user's header name, made once: every request with a tempauth token looks it up. Only tempauth's configured users get one. */
+const headerNames = new Map<string, string>()
+
 function headerFor (identity: Identity): string {
-  return HEADER_PREFIX + Buffer.from(identity.user).toString('hex')
+  let name = headerNames.get(identity.user)
+  if (name === undefined) {
+    name = HEADER_PREFIX + Buffer.from(identity.user).toString('hex')
+    headerNames.set(identity.user, name)
+  }
+  return name
 }
 
 export class TokenRevocations {

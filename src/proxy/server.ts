@@ -70,17 +70,22 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_req, _payload, done) => { done(null) })
 
-  app.addHook('onRequest', async (req, reply) => {
+  // The two hooks that run for every request take fastify's callback: an async hook costs a
+  // promise and a turn of the microtask queue each.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-trans-id', req.id).header('x-openstack-request-id', req.id)
     // Bodies are counted for the bytes in/out metrics (and the audit trail) without consuming them.
     countBodyBytes(req.raw, reply.raw)
     const wait = carriesCredentials(req.headers, req.url) ? deps.failedAuth.retryAfter(req.ip) : 0
     if (wait > 0) {
       noteAuthFailure(req.raw, 'too many failed authentications from this address')
-      return await reply.code(429).header('retry-after', String(wait)).header('content-type', 'text/plain; charset=utf-8').send('Too Many Requests')
+      // Answered here: fastify is not told to go on.
+      void reply.code(429).header('retry-after', String(wait)).header('content-type', 'text/plain; charset=utf-8').send('Too Many Requests')
+      return
     }
+    done()
   })
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const api = isSwiftPath(req.url) ? 'swift' : 's3'
     deps.metrics.requestDuration.labels(api, req.method, String(reply.statusCode)).observe(reply.elapsedTime / 1000)
     const counted = auditNote(req.raw)
@@ -93,6 +98,7 @@ export function buildProxy (deps: ProxyDeps): FastifyInstance {
         transId: req.id, client: req.ip, method: req.method, url: req.url, status: reply.statusCode, durationMs: reply.elapsedTime, api
       })
     }
+    done()
   })
 
   const pipeline = buildSwiftPipeline(deps.swiftFeatures)

@@ -44,7 +44,9 @@ export function backendPath (node: Device, part: number, account: string, contai
 
 function flattenHeaders (raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(raw)) {
+  // for-in rather than Object.entries: no array of pairs per response.
+  for (const k in raw) {
+    const v = raw[k]
     if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v
   }
   return out

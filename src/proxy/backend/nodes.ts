@@ -29,11 +29,11 @@ function shuffle<T> (items: T[]): T[] {
 
 /** Primaries in the order reads should try them. */
 export function orderForRead (primaries: readonly Device[], here: Locality, health: NodeHealth): Device[] {
-  const nodes = [...primaries]
+  const nodes = primaries.slice()
   if (here.sorting === 'shuffle') shuffle(nodes)
   else nodes.sort((a, b) => proximity(a, here) - proximity(b, here))
-  const healthy = nodes.filter((n) => !health.isLimited(n))
-  return healthy.length === nodes.length ? healthy : [...healthy, ...nodes.filter((n) => health.isLimited(n))]
+  if (!nodes.some((n) => health.isLimited(n))) return nodes
+  return [...nodes.filter((n) => !health.isLimited(n)), ...nodes.filter((n) => health.isLimited(n))]
 }
 
 /** Up to `max` handoffs for a partition, healthy ones first. */
