@@ -10,12 +10,13 @@
  *     [--warmup 1000] [--rounds 3] [--json result.json] [--chart result.svg]
  *
  * In compare mode the endpoints take turns size by size (A then B for each size, B then A in the
- * next round), so a slow spell of a shared machine hurts both rather than one. `--warmup N` first runs every phase with N
- * objects of each size against every endpoint, unmeasured, in a container of its own: a freshly
- * started server (Node's JIT, caches, LevelDB files) is slower than one that has served a while.
- * `--rounds N` measures the whole workload N times over, each round in a container of its own,
- * and gives each phase's median: the host of a shared virtual machine takes CPU away in spells
- * that last minutes, and one round's ratio moved by 40% between runs of the same command.
+ * next round), so a slow spell of a shared machine hurts both rather than one. `--warmup N` first
+ * runs every phase with N objects of each size against every endpoint, unmeasured, in a container
+ * of its own: a freshly started server (Node's JIT, caches, LevelDB files) is slower than one
+ * that has served a while. `--rounds N` measures the whole workload N times over, each round in a
+ * container of its own, and gives each phase's median: the host of a shared virtual machine takes
+ * CPU away in spells that last minutes, and one round's ratio moved by 40% between runs of the
+ * same command.
  */
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
@@ -172,11 +173,16 @@ export async function runBench (opts: BenchOptions): Promise<BenchResult> {
         runs[i].results.push(...await runLoad({ ...e, size, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, container }))
       }
     }
-    const labels = order.map((i) => runs[i].label)
-    rounds.push(runs.length === 2 ? { runs, order: labels, ratios: compareRuns(runs[0].results, runs[1].results) } : { runs, order: labels })
+    const round: Round = { runs, order: order.map((i) => runs[i].label) }
+    if (runs.length === 2) round.ratios = compareRuns(runs[0].results, runs[1].results)
+    rounds.push(round)
   }
   const workload = { sizes: opts.sizes, count: opts.count, concurrency: opts.concurrency, phases: opts.phases, warmup: opts.warmup, rounds: roundCount }
-  if (roundCount === 1) return { format: 1, started, workload, ...rounds[0] }
+  if (roundCount === 1) {
+    // One round is the result itself; its order is the endpoints' own.
+    const { runs, ratios } = rounds[0]
+    return { format: 1, started, workload, runs, ...(ratios !== undefined ? { ratios } : {}) }
+  }
   const result: BenchResult = { format: 1, started, workload, runs: medianRuns(rounds), rounds }
   if (rounds[0].ratios !== undefined) result.ratios = medianRatios(rounds)
   return result

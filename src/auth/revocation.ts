@@ -18,7 +18,10 @@ export interface AccountMetaStore {
 
 const HEADER_PREFIX = 'x-account-sysmeta-tempauth-revoked-'
 
-/** Each user's header name, made once: every request with a tempauth token looks it up. Only tempauth's configured users get one. */
+/**
+ * Each user's header name, made once: every request with a tempauth token looks it up. Only
+ * tempauth's configured users have tokens, so this stays as small as the user list.
+ */
 const headerNames = new Map<string, string>()
 
 function headerFor (identity: Identity): string {

@@ -15,9 +15,11 @@ export type { Logger }
 const BATCH_BYTES = 4096
 const FLUSH_INTERVAL_MS = 1000
 
-let destination: ReturnType<typeof pino.destination> | undefined
+type Destination = ReturnType<typeof pino.destination>
 
-function processDestination (): ReturnType<typeof pino.destination> {
+let destination: Destination | undefined
+
+function processDestination (): Destination {
   destination ??= pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES, periodicFlush: FLUSH_INTERVAL_MS })
   return destination
 }
