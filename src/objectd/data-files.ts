@@ -1,7 +1,8 @@
 /**
  * Object bodies on their way in and out.
  *
- * In: the body streams through MD5 (the ETag). Up to inline_max_bytes it is kept in memory and
+ * In: the body streams through MD5 (the ETag), or is checked against the MD5 and xxhash a proxy
+ * sent after it (common/body-footer.ts). Up to inline_max_bytes it is kept in memory and
  * goes inline into the LevelDB row; past that it goes to a temp file in the device's tmp/,
  * which is fsync'd, then renamed to its final name (unique per write, so a losing concurrent
  * write can never remove the winner's file), and the directory is fsync'd so the rename survives
@@ -16,6 +17,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { dirname, join } from 'node:path'
 import type { Device } from './device.js'
+import { FooterReader } from '../common/body-footer.js'
 import { BadRequest, InsufficientStorage, isDiskFull } from './errors.js'
 import { partHex, suffixOf } from './keys.js'
 
@@ -40,36 +42,64 @@ export interface DataFileHooks {
  */
 const WRITE_BATCH_BYTES = 1024 * 1024
 
-/** Reads a request body; `expected` is Content-Length when the body is not chunked. */
+/** Tells a request's body bytes from anything sent with them, and gives the body's MD5 at its end. */
+interface BodyReader {
+  split: (chunk: Buffer) => Buffer[]
+  md5: () => string | Error
+}
+
+/** A body sent as it is: its MD5 is computed here. */
+class HashedBody implements BodyReader {
+  private readonly hash = createHash('md5')
+
+  split (chunk: Buffer): Buffer[] {
+    this.hash.update(chunk)
+    return [chunk]
+  }
+
+  md5 (): string {
+    return this.hash.digest('hex')
+  }
+}
+
+/**
+ * Reads a request body; `expected` is its length (without a footer) when the body is not chunked.
+ * A body with a proxy's footer (common/body-footer.ts) is checked against it and takes its MD5
+ * from it; any other body is hashed here.
+ */
 export async function receiveBody (req: IncomingMessage, device: Device, expected: number | undefined,
-  inlineMax: number, hooks: DataFileHooks): Promise<ReceivedBody> {
-  const md5 = createHash('md5')
+  inlineMax: number, hooks: DataFileHooks, withFooter: boolean): Promise<ReceivedBody> {
+  const reader: BodyReader = withFooter ? new FooterReader() : new HashedBody()
   // The whole body while it may still be inline; afterwards, what the next write will carry.
   const chunks: Buffer[] = []
   let pendingBytes = 0
   let size = 0
   let file: FileHandle | undefined
   let tmpPath: string | undefined
+  const take = async (chunk: Buffer): Promise<void> => {
+    size += chunk.length
+    chunks.push(chunk)
+    pendingBytes += chunk.length
+    if (file === undefined && size <= inlineMax) return
+    if (file === undefined) {
+      tmpPath = join(device.tmpDir, randomBytes(12).toString('hex'))
+      file = await open(tmpPath, 'wx')
+    }
+    if (pendingBytes >= WRITE_BATCH_BYTES) {
+      await file.writev(chunks)
+      chunks.length = 0
+      pendingBytes = 0
+    }
+  }
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
-      md5.update(chunk)
-      size += chunk.length
-      chunks.push(chunk)
-      pendingBytes += chunk.length
-      if (file === undefined && size <= inlineMax) continue
-      if (file === undefined) {
-        tmpPath = join(device.tmpDir, randomBytes(12).toString('hex'))
-        file = await open(tmpPath, 'wx')
-      }
-      if (pendingBytes >= WRITE_BATCH_BYTES) {
-        await file.writev(chunks)
-        chunks.length = 0
-        pendingBytes = 0
-      }
+      for (const part of reader.split(chunk)) await take(part)
     }
     if (expected !== undefined && size !== expected) {
       throw new BadRequest(`body has ${size} bytes, Content-Length said ${expected}`)
     }
+    const etag = reader.md5()
+    if (etag instanceof Error) throw new BadRequest(etag.message)
     if (file !== undefined) {
       if (chunks.length > 0) await file.writev(chunks)
       const started = process.hrtime.bigint()
@@ -77,9 +107,9 @@ export async function receiveBody (req: IncomingMessage, device: Device, expecte
       hooks.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9)
       await file.close()
       file = undefined
-      return { size, etag: md5.digest('hex'), tmpPath }
+      return { size, etag, tmpPath }
     }
-    return { size, etag: md5.digest('hex'), inline: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }
+    return { size, etag, inline: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }
   } catch (err) {
     await file?.close().catch(() => {})
     if (tmpPath !== undefined) await rm(tmpPath, { force: true })

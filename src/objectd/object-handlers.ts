@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { httpDate, parseTimestamp, timestampSeconds } from '../common/timestamp.js'
+import { FOOTER_BYTES, FOOTER_FORMAT, FOOTER_HEADER } from '../common/body-footer.js'
 import { BadRequest, CorruptBody, HttpError, NotFound } from './errors.js'
 import { discardBody, openDataFile, receiveBody } from './data-files.js'
 import { byteRangesBody, evaluateConditions, IGNORE_RANGE_IF_PRESENT, missingFailsIfMatch, parseRange, rangeApplies, type ByteRange } from '../common/http-conditionals.js'
@@ -40,6 +41,22 @@ function contentLength (ctx: RequestContext): number | undefined {
   return Number(raw)
 }
 
+/** Whether the body ends with a proxy's footer (common/body-footer.ts). */
+function hasFooter (ctx: RequestContext): boolean {
+  const format = header(ctx.req, FOOTER_HEADER)
+  if (format === undefined) return false
+  if (format !== FOOTER_FORMAT) throw new BadRequest(`unknown body footer format: ${format}`)
+  return true
+}
+
+/** The body's own length, without its footer; undefined when chunked. */
+function bodyLength (ctx: RequestContext, withFooter: boolean): number | undefined {
+  const sent = contentLength(ctx)
+  if (sent === undefined || !withFooter) return sent
+  if (sent < FOOTER_BYTES) throw new BadRequest(`Content-Length ${sent} is shorter than the body's ${FOOTER_BYTES}-byte footer`)
+  return sent - FOOTER_BYTES
+}
+
 function unquote (etag: string): string {
   return etag.trim().replace(/^"(.*)"$/, '$1')
 }
@@ -57,13 +74,14 @@ async function put (s: Services, ctx: RequestContext): Promise<void> {
   const { req, res } = ctx
   const ts = requireTimestamp(req)
   const headers = headersForPut(req.headers)
-  const expected = contentLength(ctx)
+  const withFooter = hasFooter(ctx)
+  const expected = bodyLength(ctx, withFooter)
   updateTargets(req, 'x-container') // validate before the body is read
   const ref = await objectRef(s, ctx)
   // The write itself refuses a stale timestamp; the early check only saves streaming a body that
   // would be refused, and costs a read per PUT, so a body that goes inline skips it.
   if (expected === undefined || expected > s.conf.inline_max_bytes) await s.objects.checkNewer(ref, ts)
-  const body = await receiveBody(req, ref.device, expected, s.conf.inline_max_bytes, s.dataHooks)
+  const body = await receiveBody(req, ref.device, expected, s.conf.inline_max_bytes, s.dataHooks, withFooter)
   s.metrics.bytesIn.inc(body.size)
   const clientEtag = header(req, 'etag')
   if (clientEtag !== undefined && unquote(clientEtag) !== body.etag) {

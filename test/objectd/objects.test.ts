@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { until } from '../helpers/until.js'
 import { call, startObjectd, ts } from './helpers.js'
+import { FooterWriter } from '../../src/common/body-footer.js'
 
 const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex')
 
@@ -140,6 +141,47 @@ t.test('objects', async (t) => {
     const big = randomBytes(10000)
     t.equal((await call(base, 'PUT', '/sda/7/AUTH_a/c/etag-big', { 'x-timestamp': ts(), etag: md5('x') }, big)).status, 422)
     t.same(await readdir(join(od.devicesDir, 'sda', 'tmp')), [], 'temp file removed')
+  })
+
+  t.test('a body with a proxy\'s footer: checked against it, stored without it, its MD5 taken from it', async (t) => {
+    const footered = { 'x-backend-body-footer': 'md5-xxh64' }
+    const withFooter = (body: Buffer): Buffer => {
+      const writer = new FooterWriter()
+      writer.update(body)
+      return Buffer.concat([body, writer.footer()])
+    }
+    const small = Buffer.from('small body')
+    const put = await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-small', { 'x-timestamp': ts(), ...footered }, withFooter(small))
+    t.equal(put.status, 201)
+    t.equal(put.headers.etag, md5(small))
+    const get = await call(base, 'GET', '/sda/7/AUTH_a/c/footer-small')
+    t.ok(get.body.equals(small), 'the footer is not stored')
+    t.equal(get.headers['content-length'], String(small.length))
+
+    // Chunked, past the inline size, with the footer split over three chunks.
+    const large = randomBytes(200 * 1024)
+    const sent = withFooter(large)
+    const cuts = [0, 1000, sent.length - 30, sent.length - 10, sent.length]
+    const chunks = cuts.slice(1).map((end, i) => sent.subarray(cuts[i], end))
+    const chunked = await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-large', { 'x-timestamp': ts(), ...footered }, Readable.from(chunks))
+    t.equal(chunked.status, 201)
+    t.equal(chunked.headers.etag, md5(large))
+    t.ok((await call(base, 'GET', '/sda/7/AUTH_a/c/footer-large')).body.equals(large))
+
+    const damaged = withFooter(large)
+    damaged[5000] ^= 1
+    const refused = await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-damaged', { 'x-timestamp': ts(), ...footered }, damaged)
+    t.equal(refused.status, 400, 'a body that differs from what the proxy hashed')
+    t.match(refused.text, /damaged/)
+    t.equal((await call(base, 'GET', '/sda/7/AUTH_a/c/footer-damaged')).status, 404, 'nothing kept')
+    t.same(await readdir(join(od.devicesDir, 'sda', 'tmp')), [], 'temp file removed')
+
+    const mismatch = await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-etag', { 'x-timestamp': ts(), etag: md5('other'), ...footered }, withFooter(small))
+    t.equal(mismatch.status, 422, 'a client\'s ETag is checked against the footer\'s MD5')
+    t.equal((await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-none', { 'x-timestamp': ts(), ...footered }, small)).status, 400, 'no footer')
+    t.equal((await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-none', { 'x-timestamp': ts(), ...footered }, Buffer.concat([small, Buffer.alloc(48, 'z')]))).status, 400, 'not hex')
+    t.equal((await call(base, 'PUT', '/sda/7/AUTH_a/c/footer-none', { 'x-timestamp': ts(), 'x-backend-body-footer': 'sha1' }, withFooter(small))).status, 400, 'unknown format')
+    t.equal((await call(base, 'GET', '/sda/7/AUTH_a/c/footer-none')).status, 404)
   })
 
   t.test('a body shorter than Content-Length keeps nothing', async (t) => {

@@ -7,10 +7,14 @@
  * 507, timeout) is replaced by the next handoff, which is sent the kept start of the body and
  * then follows the live stream. A replica that fails later is dropped; the caller decides by
  * quorum whether the write stands.
+ *
+ * Every replica's body ends with the footer that carries the body's MD5 (common/body-footer.ts),
+ * so the storage nodes need not each compute it.
  */
 import { PassThrough, type Readable } from 'node:stream'
+import { FOOTER_BYTES, FOOTER_FORMAT, FOOTER_HEADER, FooterWriter } from '../../common/body-footer.js'
 import type { Device } from '../../ring/index.js'
-import type { BackendResponse } from '../backend/client.js'
+import type { BackendHeaders, BackendResponse } from '../backend/client.js'
 import { takeSpare } from '../backend/nodes.js'
 import type { CoreContext } from './context.js'
 import type { HeadersFor, PathFor } from './replicate.js'
@@ -38,6 +42,7 @@ export class PutFanout {
   private replay: Buffer[] | null = []
   private replayed = 0
   private sourceDone = false
+  private readonly digests = new FooterWriter()
   /** The client went away or the upload was refused: nothing more is sent anywhere. */
   private aborted = false
 
@@ -55,7 +60,7 @@ export class PutFanout {
   private startLeg (node: Device, replica: number): Leg {
     const input = new PassThrough({ highWaterMark: 256 * 1024 })
     const leg: Leg = { node, replica, input, active: true, result: Promise.resolve(undefined) }
-    leg.result = this.ctx.client.request(node, 'PUT', this.pathFor(node), this.headersFor(node, replica), input)
+    leg.result = this.ctx.client.request(node, 'PUT', this.pathFor(node), withFooter(this.headersFor(node, replica)), input)
       .then(async (res) => await this.settle(leg, res))
       .catch(async (err: unknown) => {
         this.ctx.logger.debug({ err, node: `${node.ip}:${node.port}/${node.device}` }, 'object PUT to node failed')
@@ -82,7 +87,7 @@ export class PutFanout {
     if (spare === undefined) return undefined
     const next = this.startLeg(spare, leg.replica)
     for (const chunk of this.replay ?? []) next.input.write(chunk)
-    if (this.sourceDone) next.input.end()
+    if (this.sourceDone) next.input.end(this.digests.footer())
     this.legs.push(next)
     return await next.result
   }
@@ -101,11 +106,15 @@ export class PutFanout {
         total += chunk.length
         if (total > maxBytes) throw new UploadAbortedError(`upload larger than ${maxBytes} bytes`)
         this.keepForReplay(chunk)
+        this.digests.update(chunk)
+        if (total === exactLength) {
+          this.finishLegs(chunk)
+          continue
+        }
         const waits: Array<Promise<void>> = []
         for (const leg of this.legs) {
           if (leg.active && !leg.input.write(chunk)) waits.push(drained(leg.input))
         }
-        if (total === exactLength) this.finishLegs()
         if (waits.length > 0) await Promise.all(waits)
       }
     } catch (err) {
@@ -117,9 +126,15 @@ export class PutFanout {
     return total
   }
 
-  private finishLegs (): void {
+  /**
+   * Ends every active leg with the footer. A last chunk goes out joined to it: written apart, it
+   * cost each replica of a small object a send and a read of their own.
+   */
+  private finishLegs (lastChunk?: Buffer): void {
     this.sourceDone = true
-    for (const leg of this.legs) if (leg.active) leg.input.end()
+    const footer = this.digests.footer()
+    const tail = lastChunk === undefined ? footer : Buffer.concat([lastChunk, footer])
+    for (const leg of this.legs) if (leg.active) leg.input.end(tail)
   }
 
   private keepForReplay (chunk: Buffer): void {
@@ -133,6 +148,16 @@ export class PutFanout {
   async results (primaryCount: number): Promise<Array<LegResult | undefined>> {
     const firstLegs = this.legs.slice(0, primaryCount)
     return await Promise.all(firstLegs.map(async (leg) => await leg.result))
+  }
+}
+
+/** A replica's request headers for a body with the footer: announced, and counted in Content-Length. */
+function withFooter (headers: BackendHeaders): BackendHeaders {
+  const length = headers['content-length']
+  return {
+    ...headers,
+    [FOOTER_HEADER]: FOOTER_FORMAT,
+    ...(length !== undefined ? { 'content-length': String(Number(length) + FOOTER_BYTES) } : {})
   }
 }
 
