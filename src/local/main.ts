@@ -3,6 +3,7 @@
  * and configs under the data directory on first start (2 regions x 2 zones, four storage nodes,
  * 3 replicas), starts every daemon, prints how to reach it, and stops them all on Ctrl-C.
  */
+import { get } from 'node:http'
 import { resolve, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { prepareLayout, type LocalLayout } from './layout.js'
@@ -36,12 +37,21 @@ import { Supervisor, type DaemonSpec } from './supervisor.js'
  * none, and 86-110 ms. 64 MiB GET went from 0.90-0.97x of Swift's MB/s to 1.20-1.61x (four
  * rounds each, against Swift 2.30 in one run); 64 MiB PUT did not move (0.77-0.99x, 0.82-0.95x).
  * The cost: the proxy peaked at 122 MB under 4 KiB c=64 instead of 78 MB (one run each).
+ *
+ * Every daemon runs WebAssembly in V8's baseline compiler only (--liftoff-only). undici parses
+ * HTTP with a large wasm module, and once it got hot V8 recompiled it with its optimizing
+ * compiler, whose register allocator took 20 to 35 MB from malloc on a background thread at the
+ * start of a load; glibc kept those pages. Under 4 KiB PUTs at c=64 each objectd peaked at 43-57
+ * MB with it and 39-41 MB without (one run each), and neither the proxy's PUT, GET nor HEAD rate
+ * moved (four rounds in one invocation). What else runs as wasm is the names' xxhash, on a few
+ * dozen bytes; object bodies are checked with zlib's native CRC-32 (common/body-footer.ts).
  */
+const WASM = '--liftoff-only'
 const MEMORY = {
   env: { MALLOC_ARENA_MAX: '2' },
-  objectd: ['--max-semi-space-size=4', '--initial-old-space-size=64'],
-  background: ['--max-semi-space-size=1'],
-  proxy: ['--heap-growing-percent=15', '--max-semi-space-size=8', '--initial-old-space-size=64']
+  objectd: ['--max-semi-space-size=4', '--initial-old-space-size=64', WASM],
+  background: ['--max-semi-space-size=1', WASM],
+  proxy: ['--heap-growing-percent=15', '--max-semi-space-size=8', '--initial-old-space-size=64', WASM]
 }
 
 /** The storage nodes: one objectd each. */
@@ -61,12 +71,23 @@ function clientDaemons (layout: LocalLayout, background: boolean): DaemonSpec[] 
   return [{ name: 'background', args: ['background', ...configs], nodeFlags: MEMORY.background, env: MEMORY.env }, proxy]
 }
 
+/**
+ * The status of a GET of `url`, or undefined when it could not be asked. node:http rather than
+ * fetch: fetch is undici, whose wasm parser cost this otherwise idle process about 10 MB.
+ */
+async function statusOf (url: string): Promise<number | undefined> {
+  return await new Promise((resolve) => {
+    get(url, (res) => {
+      res.resume()
+      resolve(res.statusCode)
+    }).on('error', () => { resolve(undefined) })
+  })
+}
+
 async function waitHealthy (url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status === 200) return
-    } catch {}
+    if (await statusOf(url) === 200) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`${url} did not become healthy within ${timeoutMs} ms`)

@@ -3,8 +3,9 @@ import { httpDate } from '../common/timestamp.js'
 import { HttpError, NotFound } from './errors.js'
 import { header, readJsonBody, requireTimestamp, send, type RequestContext } from './http-util.js'
 import { isDeleted, listingTime, metaHeaders } from './listing-meta.js'
-import { CONTENT_TYPES, parseFormat, renderListing } from './listing-format.js'
-import { LISTING_LIMIT, parseListingParams, scanListing } from './listing.js'
+import { parseFormat } from './listing-format.js'
+import { sendListingPage } from './listing-page.js'
+import { LISTING_LIMIT, parseListingParams } from './listing.js'
 import { listedContainer, validateContainerRow, type AccountInfo, type AccountRef } from './account-db.js'
 import type { Services } from './services.js'
 
@@ -42,17 +43,16 @@ async function get (s: Services, ctx: RequestContext): Promise<void> {
   const format = parseFormat(ctx.query, header(ctx.req, 'accept'))
   const ref = await accountRef(s, ctx)
   const info = await liveInfo(s, ref)
-  const items = await scanListing(ref.device.db, ref.rowPrefix, params, listedContainer)
-  const headers = infoHeaders(info)
-  if (format === 'plain' && items.length === 0) {
-    send(ctx.res, 204, headers)
-    return
-  }
-  headers['Content-Type'] = CONTENT_TYPES[format]
-  const body = renderListing(items, format, (row) => [
-    ['count', row.object_count], ['bytes', row.bytes_used], ['last_modified', listingTime(row.put_timestamp)]
-  ], { tag: 'account', name: ref.account, element: 'container' })
-  send(ctx.res, 200, headers, body)
+  await sendListingPage(ctx.res, {
+    db: ref.device.db,
+    rowPrefix: ref.rowPrefix,
+    params,
+    format,
+    decode: listedContainer,
+    fields: (row) => [['count', row.object_count], ['bytes', row.bytes_used], ['last_modified', listingTime(row.put_timestamp)]],
+    root: { tag: 'account', name: ref.account, element: 'container' },
+    headers: infoHeaders(info)
+  })
 }
 
 export async function handleAccount (s: Services, ctx: RequestContext): Promise<void> {

@@ -3,8 +3,9 @@ import { httpDate } from '../common/timestamp.js'
 import { HttpError, NotFound } from './errors.js'
 import { header, policyIndex, readJsonBody, requireTimestamp, send, updateTargets, type RequestContext } from './http-util.js'
 import { isDeleted, metaHeaders } from './listing-meta.js'
-import { CONTENT_TYPES, objectRowFields, parseFormat, renderListing } from './listing-format.js'
-import { parseListingParams, scanListing, LISTING_LIMIT } from './listing.js'
+import { objectRowFields, parseFormat } from './listing-format.js'
+import { sendListingPage } from './listing-page.js'
+import { parseListingParams, LISTING_LIMIT } from './listing.js'
 import { listedRow, validateRow, type ContainerInfo, type ContainerRef } from './container-db.js'
 import type { Services } from './services.js'
 
@@ -85,15 +86,16 @@ async function get (s: Services, ctx: RequestContext): Promise<void> {
   const format = parseFormat(ctx.query, header(ctx.req, 'accept'))
   const ref = await containerRef(s, ctx)
   const info = await liveInfo(s, ref)
-  const items = await scanListing(ref.device.db, ref.rowPrefix, params, listedRow)
-  const headers = infoHeaders(info)
-  if (format === 'plain' && items.length === 0) {
-    send(ctx.res, 204, headers)
-    return
-  }
-  headers['Content-Type'] = CONTENT_TYPES[format]
-  const body = renderListing(items, format, (row) => objectRowFields(row, format), { tag: 'container', name: ref.container, element: 'object' })
-  send(ctx.res, 200, headers, body)
+  await sendListingPage(ctx.res, {
+    db: ref.device.db,
+    rowPrefix: ref.rowPrefix,
+    params,
+    format,
+    decode: listedRow,
+    fields: (row) => objectRowFields(row, format),
+    root: { tag: 'container', name: ref.container, element: 'object' },
+    headers: infoHeaders(info)
+  })
 }
 
 export async function handleContainer (s: Services, ctx: RequestContext): Promise<void> {

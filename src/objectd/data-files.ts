@@ -1,7 +1,7 @@
 /**
  * Object bodies on their way in and out.
  *
- * In: the body streams through MD5 (the ETag), or is checked against the MD5 and xxhash a proxy
+ * In: the body streams through MD5 (the ETag), or is checked against the MD5 and CRC-32 a proxy
  * sent after it (common/body-footer.ts). Up to inline_max_bytes it is kept in memory and
  * goes inline into the LevelDB row; past that it goes to a temp file in the device's tmp/,
  * which is fsync'd, then renamed to its final name (unique per write, so a losing concurrent
